@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import HummingbirdCore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// A Function Compute function: register handlers, then ``run()``.
+///
+/// ```swift
+/// import FCRuntime
+///
+/// var function = FunctionRuntime()
+/// function.event("hello") { (name: String, context: FCContext) in "Hello, \(name)!" }
+/// await function.run()
+/// ```
+public struct FunctionRuntime: Sendable {
+    /// The handlers and hooks registered so far.
+    public var registry = HandlerRegistry()
+    /// Where FC log lines and application lines go (standard output).
+    public var output: any LineOutput = FileDescriptorLineOutput.standardOutput
+    private let configurationResult: Result<RuntimeConfiguration, ConfigurationError>
+
+    /// A runtime configured from the environment (see the README's table of variables).
+    public init() {
+        configurationResult = Result { () throws(ConfigurationError) in try RuntimeConfiguration.fromEnvironment() }
+    }
+
+    /// A runtime with an explicit configuration.
+    public init(configuration: RuntimeConfiguration) {
+        configurationResult = .success(configuration)
+    }
+
+    /// The ready line FC and `fc-local` wait for (CONTRACT §1).
+    public static let readyLine = "FunctionCompute swift runtime inited."
+
+    /// Serves the FC contract until SIGTERM or SIGINT, then drains in-flight invocations (at most
+    /// `shutdownTimeout`), runs the pre-stop hook if the platform did not call it, and returns.
+    ///
+    /// An invalid configuration or a port that cannot be bound prints one line to standard error and exits the
+    /// process with status 1.
+    public func run() async {
+        let configuration: RuntimeConfiguration
+        switch configurationResult {
+        case .success(let value): configuration = value
+        case .failure(let error): Self.exitWithStartupError("\(error)")
+        }
+        let engine = InvocationEngine(registry: registry, configuration: configuration, output: output)
+        let output = self.output
+        let server = FCHTTPServer.make(engine: engine) { port in
+            engine.runtimeLogger.info("listening on 0.0.0.0:\(port)")
+            output.writeLine(LineText.line(Self.readyLine))
+        }
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: server)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: engine.runtimeLogger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch {
+            Self.exitWithStartupError("the server stopped: \(error)")
+        }
+        await engine.runPreStopIfNeeded()
+    }
+
+    private static func exitWithStartupError(_ message: String) -> Never {
+        FileDescriptorLineOutput.standardError.writeLine(LineText.line("FunctionCompute swift runtime failed to start: \(message)"))
+        exit(1)
+    }
+}

@@ -1,0 +1,150 @@
+import HTTPTypes
+import Logging
+import Synchronization
+
+/// Serves every route of the contract: builds the context, keeps the instance's lifecycle state (cold start,
+/// initializer once, pre-stop once) and runs each operation through the ``InvocationPipeline``.
+final class InvocationEngine: Sendable {
+    let registry: HandlerRegistry
+    let configuration: RuntimeConfiguration
+    let output: any LineOutput
+    private let parser: ContextParser
+    private let pipeline: InvocationPipeline
+    private let initializerGate = InitializerGate()
+    private let coldStartClaimed = Atomic<Bool>(false)
+    private let preStopHasRun = Atomic<Bool>(false)
+    /// Lines of the runtime itself (request id `-`).
+    let runtimeLogger: Logger
+
+    /// How long the pre-stop hook may take when the runtime runs it on SIGTERM.
+    static let preStopOnShutdownTimeout: Duration = .seconds(10)
+
+    init(registry: HandlerRegistry, configuration: RuntimeConfiguration, output: any LineOutput) {
+        self.registry = registry
+        self.configuration = configuration
+        self.output = output
+        self.parser = ContextParser(configuration: configuration, output: output)
+        self.pipeline = InvocationPipeline(output: output)
+        var logger = Logger(label: "fc.runtime") { _ in
+            FCLogHandler(requestID: "-", output: output, logLevel: configuration.logLevel)
+        }
+        logger.logLevel = configuration.logLevel
+        self.runtimeLogger = logger
+    }
+
+    /// Answers one request whose route is known and whose body was collected.
+    func respond(to route: Route, request: HTTPRequest, body: ByteBuffer) async -> RuntimeResponse {
+        switch route {
+        case .invoke: await invoke(headers: request.headerFields, event: body)
+        case .httpInvoke: await httpInvoke(request: request, body: body)
+        case .initialize: await initialize(headers: request.headerFields)
+        case .preFreeze: await lifecycle(.preFreeze, hook: registry.preFreeze, headers: request.headerFields)
+        case .preStop: await preStop(headers: request.headerFields)
+        }
+    }
+
+    // MARK: - Invocations
+
+    private func invoke(headers: HTTPFields, event: ByteBuffer) async -> RuntimeResponse {
+        let (context, initializerError) = await invocationContext(headers)
+        let registry = self.registry
+        return await pipeline.run(.invoke, context: context, timeout: context.function.timeout) {
+            if let initializerError { throw ReportedFunctionError(body: initializerError) }
+            let handler = try registry.eventHandler(for: context.function.handler)
+            return .success(try await handler.handle(event, context: context))
+        }.response
+    }
+
+    private func httpInvoke(request: HTTPRequest, body: ByteBuffer) async -> RuntimeResponse {
+        let (context, initializerError) = await invocationContext(request.headerFields)
+        let registry = self.registry
+        let (path, query) = Self.splitPathAndQuery(request.path ?? "/")
+        let userRequest = FCHTTPRequest(
+            method: request.method, path: path, query: query,
+            headers: request.headerFields.filter { !$0.name.canonicalName.hasPrefix(FCHeaderName.platformPrefix) },
+            body: body
+        )
+        return await pipeline.run(.invoke, context: context, timeout: context.function.timeout) {
+            if let initializerError { throw ReportedFunctionError(body: initializerError) }
+            let handler = try registry.httpHandler(for: context.function.handler)
+            return Self.runtimeResponse(for: try await handler.handle(userRequest, context: context), logger: context.logger)
+        }.response
+    }
+
+    /// The context of an invocation: claims the cold start, and runs the initializer first when the function
+    /// has one and the platform has not called `/initialize` yet.
+    private func invocationContext(_ headers: HTTPFields) async -> (FCContext, initializerError: ErrorBody?) {
+        let isColdStart = !coldStartClaimed.exchange(true, ordering: .relaxed)
+        let context = parser.context(from: headers, isColdStart: isColdStart)
+        guard registry.initializer != nil, !initializerGate.hasSucceeded else { return (context, nil) }
+        let outcome = await runInitializerOnce(context)
+        // The invocation's own timeout starts after the initializer, as on FC.
+        return (context.with(deadline: .now.advanced(by: context.function.timeout)), outcome.error)
+    }
+
+    // MARK: - Initializer and lifecycle hooks
+
+    private func initialize(headers: HTTPFields) async -> RuntimeResponse {
+        await runInitializerOnce(parser.context(from: headers, isColdStart: false)).response
+    }
+
+    private func runInitializerOnce(_ context: FCContext) async -> InitializerGate.Outcome {
+        let pipeline = self.pipeline
+        let initializer = registry.initializer
+        let timeout = context.function.initializationTimeout
+        let initContext = context.with(deadline: .now.advanced(by: timeout))
+        return await initializerGate.ensure {
+            let result = await pipeline.run(.initialize, context: initContext, timeout: timeout) {
+                try await initializer?(initContext)
+                return .success(ByteBuffer())
+            }
+            return .init(response: result.response, error: result.error, duration: result.duration)
+        }.outcome
+    }
+
+    private func preStop(headers: HTTPFields) async -> RuntimeResponse {
+        preStopHasRun.store(true, ordering: .relaxed)
+        return await lifecycle(.preStop, hook: registry.preStop, headers: headers)
+    }
+
+    private func lifecycle(_ operation: FCLogLine.Operation, hook: LifecycleHook?, headers: HTTPFields) async -> RuntimeResponse {
+        let context = parser.context(from: headers, isColdStart: false)
+        return await pipeline.run(operation, context: context, timeout: context.function.timeout) {
+            try await hook?(context)
+            return .success(ByteBuffer())
+        }.response
+    }
+
+    /// Runs the pre-stop hook on shutdown unless the platform already called `/pre-stop`.
+    func runPreStopIfNeeded() async {
+        guard let hook = registry.preStop, !preStopHasRun.exchange(true, ordering: .relaxed) else { return }
+        let context = parser.context(from: [:], isColdStart: false).with(deadline: .now.advanced(by: Self.preStopOnShutdownTimeout))
+        _ = await pipeline.run(.preStop, context: context, timeout: Self.preStopOnShutdownTimeout) {
+            try await hook(context)
+            return .success(ByteBuffer())
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Passes an HTTP handler's status and headers through, minus the `x-fc-*` headers FC forbids and the framing
+    /// headers the server computes itself.
+    static func runtimeResponse(for response: FCHTTPResponse, logger: Logger) -> RuntimeResponse {
+        var headers = HTTPFields()
+        for field in response.headers {
+            let name = field.name.canonicalName
+            if name.hasPrefix(FCHeaderName.platformPrefix) {
+                logger.warning("dropping response header \(name): functions may not set x-fc-* headers")
+            } else if field.name != .contentLength && field.name != .transferEncoding {
+                headers.append(field)
+            }
+        }
+        headers[FCHeaderName.status] = "200"
+        return RuntimeResponse(status: response.status, headers: headers, body: response.body)
+    }
+
+    static func splitPathAndQuery(_ target: String) -> (path: String, query: String) {
+        guard let mark = target.firstIndex(of: "?") else { return (target, "") }
+        return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+    }
+}

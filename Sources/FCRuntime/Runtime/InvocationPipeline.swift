@@ -1,0 +1,51 @@
+/// The one place where every operation (event and HTTP invocations, the initializer, lifecycle hooks) is timed,
+/// framed by its FC Start/End lines, raced against its timeout and mapped to a response.
+struct InvocationPipeline: Sendable {
+    let output: any LineOutput
+
+    /// What one operation produced.
+    struct Result: Sendable {
+        let response: RuntimeResponse
+        let outcome: FCLogLine.Outcome
+        /// The error body sent, when the operation failed.
+        let error: ErrorBody?
+        let duration: Duration
+    }
+
+    func run(
+        _ operation: FCLogLine.Operation,
+        context: FCContext,
+        timeout: Duration,
+        _ body: @escaping @Sendable () async throws -> RuntimeResponse
+    ) async -> Result {
+        output.writeLine(LineText.line(FCLogLine.start(operation, requestID: context.requestID)))
+        for warning in context.headerWarnings { context.logger.warning("\(warning)") }
+        let started = ContinuousClock.now
+        let response: RuntimeResponse
+        let outcome: FCLogLine.Outcome
+        var errorBody: ErrorBody?
+        switch await DeadlineRace.run(timeout: timeout, operation: body) {
+        case .finished(.success(let value)):
+            (response, outcome) = (value, .success)
+        case .finished(.failure(let error)):
+            let body = (error as? ReportedFunctionError)?.body ?? ErrorBody(describing: error)
+            context.logger.error("\(body.errorType): \(body.errorMessage)")
+            (response, outcome, errorBody) = (.functionError(body), .unhandledError, body)
+        case .timedOut:
+            let error = FunctionTimeoutError(timeout: timeout)
+            context.logger.error("\(error)")
+            let body = ErrorBody(errorType: "FunctionTimeoutError", errorMessage: error.description)
+            (response, errorBody) = (.functionError(body), body)
+            outcome = .timedOut(seconds: FunctionTimeoutError.seconds(timeout))
+        }
+        let duration = ContinuousClock.now - started
+        output.writeLine(LineText.line(FCLogLine.end(operation, requestID: context.requestID, outcome: outcome)))
+        return Result(response: response, outcome: outcome, error: errorBody, duration: duration)
+    }
+}
+
+/// An error whose response body was already decided (for example the initializer's failure, reported again by
+/// the invocation that triggered it).
+struct ReportedFunctionError: Error, Sendable {
+    let body: ErrorBody
+}

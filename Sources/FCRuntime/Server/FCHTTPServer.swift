@@ -1,0 +1,56 @@
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOPosix
+
+/// The HTTP/1.1 server FC talks to: HummingbirdCore's server and HTTP/1 channel with one responder that routes
+/// each request and hands it to the ``InvocationEngine``. (HummingbirdCore alone, without the `Hummingbird`
+/// router, keeps full Foundation out of the binary; see the README's architecture notes.)
+enum FCHTTPServer {
+    static func make(
+        engine: InvocationEngine,
+        onReady: @escaping @Sendable (_ port: Int) async -> Void
+    ) -> Server<HTTP1Channel> {
+        let configuration = engine.configuration
+        let channel = HTTP1Channel(
+            responder: { request, responseWriter, _ in
+                let response = await respond(to: request, engine: engine)
+                let framed = Response(status: response.status, headers: response.headers, body: .init(byteBuffer: response.body))
+                try await responseWriter.write(response: framed.head, body: framed.body)
+            },
+            configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleConnectionTimeout.nanoseconds)))
+        )
+        return Server(
+            childChannelSetup: channel,
+            configuration: .init(address: .hostname("0.0.0.0", port: configuration.port), reuseAddress: true),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? configuration.port) },
+            eventLoopGroup: NIOSingletons.posixEventLoopGroup,
+            logger: serverLogger(engine.runtimeLogger)
+        )
+    }
+
+    /// The runtime's logger, limited to notices and worse: the server's own start-up chatter would duplicate ours.
+    private static func serverLogger(_ logger: Logger) -> Logger {
+        var logger = logger
+        logger.logLevel = max(logger.logLevel, .notice)
+        return logger
+    }
+
+    static func respond(to request: Request, engine: InvocationEngine) async -> RuntimeResponse {
+        let route: Route
+        switch Route.resolve(method: request.method, target: request.head.path ?? "/", controlPath: request.headers[FCHeaderName.controlPath]) {
+        case .success(let resolved): route = resolved
+        case .failure(let rejection): return rejection.response
+        }
+        let body: ByteBuffer
+        do {
+            body = try await BodyCollector.collect(request, limit: engine.configuration.maxBodyBytes)
+        } catch is BodyCollector.TooLarge {
+            return BodyCollector.tooLargeResponse(limit: engine.configuration.maxBodyBytes)
+        } catch {
+            return .rejection(.badRequest, ErrorBody(errorType: "InvalidRequestBody", errorMessage: "the request body could not be read"))
+        }
+        return await engine.respond(to: route, request: request.head, body: body)
+    }
+}

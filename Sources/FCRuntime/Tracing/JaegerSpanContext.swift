@@ -1,0 +1,124 @@
+/// A Jaeger (OpenTracing) span context as FC sends it in `x-fc-tracing-opentracing-span-context`:
+/// `traceId:spanId:parentSpanId:flags`, every part hexadecimal (CONTRACT §2).
+public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
+    /// The high 64 bits of a 128-bit trace id; 0 for a 64-bit trace id.
+    public let traceIDHigh: UInt64
+    /// The low 64 bits of the trace id.
+    public let traceIDLow: UInt64
+    /// The span id (never 0).
+    public let spanID: UInt64
+    /// The parent span id; 0 means none.
+    public let parentSpanID: UInt64
+    /// Jaeger flags: bit 0 sampled, bit 1 debug, bit 3 firehose.
+    public let flags: UInt8
+
+    /// Creates a span context from its parts; fails for a zero trace id or span id.
+    public init?(traceIDHigh: UInt64 = 0, traceIDLow: UInt64, spanID: UInt64, parentSpanID: UInt64 = 0, flags: UInt8) {
+        guard traceIDHigh != 0 || traceIDLow != 0, spanID != 0 else { return nil }
+        self.traceIDHigh = traceIDHigh
+        self.traceIDLow = traceIDLow
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.flags = flags
+    }
+
+    /// Parses the header form, throwing a ``SpanContextParsingError`` that says what is wrong.
+    public init(parsing text: String) throws(SpanContextParsingError) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { throw .wrongPartCount(parts.count) }
+        let (high, low) = try Self.parseTraceID(parts[0])
+        let spanID = try Self.parseHex(parts[1], field: "span id", maxDigits: 16)
+        let parentID = try Self.parseHex(parts[2], field: "parent span id", maxDigits: 16)
+        let flags = try Self.parseHex(parts[3], field: "flags", maxDigits: 2)
+        guard high != 0 || low != 0 else { throw .zeroID("trace id") }
+        guard spanID != 0 else { throw .zeroID("span id") }
+        self.traceIDHigh = high
+        self.traceIDLow = low
+        self.spanID = spanID
+        self.parentSpanID = parentID
+        self.flags = UInt8(flags)
+    }
+
+    /// Whether the trace is sampled (flag bit 0).
+    public var isSampled: Bool { flags & 0x1 != 0 }
+    /// Whether the debug flag (bit 1) is set.
+    public var isDebug: Bool { flags & 0x2 != 0 }
+    /// Whether the firehose flag (bit 3) is set.
+    public var isFirehose: Bool { flags & 0x8 != 0 }
+    /// Whether the trace id uses 128 bits.
+    public var is128BitTraceID: Bool { traceIDHigh != 0 }
+
+    /// The trace id in hex: 16 digits, or 32 for a 128-bit id.
+    public var traceIDHex: String {
+        is128BitTraceID ? Self.hex16(traceIDHigh) + Self.hex16(traceIDLow) : Self.hex16(traceIDLow)
+    }
+
+    /// The span id as 16 hex digits.
+    public var spanIDHex: String { Self.hex16(spanID) }
+
+    /// The header form, `traceId:spanId:parentSpanId:flags`.
+    public var headerValue: String {
+        "\(traceIDHex):\(spanIDHex):\(String(parentSpanID, radix: 16)):\(String(flags, radix: 16))"
+    }
+
+    /// Same as ``headerValue``.
+    public var description: String { headerValue }
+
+    private static func parseTraceID(_ part: Substring) throws(SpanContextParsingError) -> (UInt64, UInt64) {
+        guard part.utf8.count <= 32 else { throw .tooLong(field: "trace id", maxDigits: 32) }
+        let split = part.index(part.endIndex, offsetBy: -min(16, part.utf8.count))
+        let low = try parseHex(part[split...], field: "trace id", maxDigits: 16)
+        let high = split == part.startIndex ? 0 : try parseHex(part[..<split], field: "trace id", maxDigits: 16)
+        return (high, low)
+    }
+
+    private static func parseHex(_ part: Substring, field: String, maxDigits: Int) throws(SpanContextParsingError) -> UInt64 {
+        guard !part.isEmpty else { throw .empty(field: field) }
+        guard part.utf8.count <= maxDigits else { throw .tooLong(field: field, maxDigits: maxDigits) }
+        var value: UInt64 = 0
+        for byte in part.utf8 {
+            guard let digit = hexDigitValue(byte) else { throw .notHex(field: field) }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
+    }
+
+    private static func hexDigitValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    private static func hex16(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+/// Why a span-context header could not be parsed; the message names the part at fault, never the whole value.
+public enum SpanContextParsingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The value did not have exactly four `:`-separated parts.
+    case wrongPartCount(Int)
+    /// A part was empty.
+    case empty(field: String)
+    /// A part had more hex digits than allowed.
+    case tooLong(field: String, maxDigits: Int)
+    /// A part had a character that is not a hex digit.
+    case notHex(field: String)
+    /// The trace id or span id was zero.
+    case zeroID(String)
+
+    /// A message naming the rule that was broken.
+    public var description: String {
+        switch self {
+        case .wrongPartCount(let count): "expected 4 ':'-separated parts (traceId:spanId:parentSpanId:flags), found \(count)"
+        case .empty(let field): "the \(field) is empty"
+        case .tooLong(let field, let maxDigits): "the \(field) has more than \(maxDigits) hex digits"
+        case .notHex(let field): "the \(field) is not hexadecimal"
+        case .zeroID(let field): "the \(field) is zero"
+        }
+    }
+}
