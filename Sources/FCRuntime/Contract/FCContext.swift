@@ -96,11 +96,12 @@ extension FCContext: CustomStringConvertible {
 }
 
 extension FCContext {
-    /// A copy with another deadline (the initializer and a post-initializer invocation get their own).
-    func with(deadline: ContinuousClock.Instant) -> FCContext {
+    /// A copy with another deadline (the initializer and a post-initializer invocation get their own), and
+    /// optionally other header warnings (so that one request reports them once).
+    func with(deadline: ContinuousClock.Instant, headerWarnings: [String]? = nil) -> FCContext {
         FCContext(
             requestID: requestID, credentials: credentials, function: function, service: service, region: region,
             accountID: accountID, retryCount: retryCount, instanceID: instanceID, clientIP: clientIP, basePath: basePath,
-            tracing: tracing, deadline: deadline, isColdStart: isColdStart, logger: logger, headerWarnings: headerWarnings)
+            tracing: tracing, deadline: deadline, isColdStart: isColdStart, logger: logger, headerWarnings: headerWarnings ?? self.headerWarnings)
     }
 }

@@ -77,7 +77,8 @@ final class InvocationEngine: Sendable {
         let isColdStart = !coldStartClaimed.exchange(true, ordering: .relaxed)
         let context = parser.context(from: headers, isColdStart: isColdStart)
         guard registry.initializer != nil, !initializerGate.hasSucceeded else { return (context, nil) }
-        let outcome = await runInitializerOnce(context)
+        // The invocation's section reports the header warnings; the initializer's does not repeat them.
+        let outcome = await runInitializerOnce(context.with(deadline: context.deadline, headerWarnings: []))
         // The invocation's own timeout starts after the initializer, as on FC.
         return (context.with(deadline: .now.advanced(by: context.function.timeout)), outcome.error)
     }

@@ -1,0 +1,74 @@
+import Testing
+
+@testable import FCRuntime
+
+@Suite struct JaegerSpanContextTests {
+    @Test func parsesA64BitContext() throws {
+        let context = try JaegerSpanContext(parsing: "1f:2a:3:1")
+        #expect(context.traceIDHigh == 0)
+        #expect(context.traceIDLow == 0x1f)
+        #expect(context.spanID == 0x2a)
+        #expect(context.parentSpanID == 3)
+        #expect(context.flags == 1)
+        #expect(context.isSampled)
+        #expect(!context.isDebug)
+        #expect(context.traceIDHex == "000000000000001f")
+        #expect(context.spanIDHex == "000000000000002a")
+    }
+
+    @Test func splitsA128BitTraceIDIntoHighAndLow() throws {
+        let context = try JaegerSpanContext(parsing: "0123456789abcdefFEDCBA9876543210:1:0:0")
+        #expect(context.traceIDHigh == 0x0123_4567_89ab_cdef)
+        #expect(context.traceIDLow == 0xfedc_ba98_7654_3210)
+        #expect(context.is128BitTraceID)
+        #expect(context.traceIDHex == "0123456789abcdeffedcba9876543210")
+        #expect(!context.isSampled)
+    }
+
+    @Test func leftPadsATraceIDBetween16And32Digits() throws {
+        let context = try JaegerSpanContext(parsing: "a0000000000000001:5:0:3")
+        #expect(context.traceIDHigh == 0xa)
+        #expect(context.traceIDLow == 1)
+        #expect(context.isSampled && context.isDebug)
+    }
+
+    @Test func readsDebugAndFirehoseFlags() throws {
+        let context = try JaegerSpanContext(parsing: "1:1:0:a")
+        #expect(!context.isSampled)
+        #expect(context.isDebug)
+        #expect(context.isFirehose)
+    }
+
+    @Test func parentZeroMeansNone() throws {
+        #expect(try JaegerSpanContext(parsing: "1:2:0:1").parentSpanID == 0)
+    }
+
+    @Test(arguments: [
+        ("", SpanContextParsingError.wrongPartCount(1)),
+        ("1:2:3", .wrongPartCount(3)),
+        ("1:2:3:4:5", .wrongPartCount(5)),
+        (":2:0:1", .empty(field: "trace id")),
+        ("1::0:1", .empty(field: "span id")),
+        ("1:2:0:", .empty(field: "flags")),
+        ("xyz:2:0:1", .notHex(field: "trace id")),
+        ("1:2g:0:1", .notHex(field: "span id")),
+        ("1:2:0:100", .tooLong(field: "flags", maxDigits: 2)),
+        ("1:11111111111111111:0:1", .tooLong(field: "span id", maxDigits: 16)),
+        (String(repeating: "1", count: 33) + ":1:0:1", .tooLong(field: "trace id", maxDigits: 32)),
+        ("0:1:0:1", .zeroID("trace id")),
+        ("00000000000000000000000000000000:1:0:1", .zeroID("trace id")),
+        ("1:0:0:1", .zeroID("span id")),
+        ("1:-2:0:1", .notHex(field: "span id")),
+        (" 1:2:0:1", .notHex(field: "trace id")),
+    ])
+    func rejectsInvalidInput(text: String, expected: SpanContextParsingError) {
+        #expect(throws: expected) { try JaegerSpanContext(parsing: text) }
+    }
+
+    @Test func roundTripsThroughTheHeaderForm() throws {
+        let text = "0123456789abcdef0123456789abcdef:00000000000000ff:1a:1"
+        let context = try JaegerSpanContext(parsing: text)
+        #expect(try JaegerSpanContext(parsing: context.headerValue) == context)
+        #expect(context.headerValue == "0123456789abcdef0123456789abcdef:00000000000000ff:1a:1")
+    }
+}

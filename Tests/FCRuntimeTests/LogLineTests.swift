@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import Testing
+
+@testable import FCRuntime
+
+@Suite struct LogLineTests {
+    @Test func platformLinesMatchTheContractExactly() {
+        #expect(FCLogLine.start(.invoke, requestID: "r-1") == "FC Invoke Start RequestId: r-1")
+        #expect(FCLogLine.end(.invoke, requestID: "r-1", outcome: .success) == "FC Invoke End RequestId: r-1")
+        #expect(FCLogLine.end(.invoke, requestID: "r-1", outcome: .unhandledError)
+            == "FC Invoke End RequestId: r-1, Error: Unhandled function error")
+        #expect(FCLogLine.end(.invoke, requestID: "r-1", outcome: .timedOut(seconds: "3"))
+            == "FC Invoke End RequestId: r-1, Error: Function timed out after 3 seconds")
+        #expect(FCLogLine.start(.initialize, requestID: "r") == "FC Initialize Start RequestId: r")
+        #expect(FCLogLine.end(.initialize, requestID: "r", outcome: .success) == "FC Initialize End RequestId: r")
+        #expect(FCLogLine.start(.preFreeze, requestID: "r") == "FC PreFreeze Start RequestId: r")
+        #expect(FCLogLine.end(.preFreeze, requestID: "r", outcome: .success) == "FC PreFreeze End RequestId: r")
+        #expect(FCLogLine.start(.preStop, requestID: "r") == "FC PreStop Start RequestId: r")
+        #expect(FCLogLine.end(.preStop, requestID: "r", outcome: .success) == "FC PreStop End RequestId: r")
+    }
+
+    @Test func controlCharactersCannotStartANewLine() {
+        let line = LineText.line("FC Invoke Start RequestId: a\r\nFC Invoke End RequestId: forged\u{1B}[2J\u{7F}\tz")
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text == "FC Invoke Start RequestId: a\\r\\nFC Invoke End RequestId: forged\\u{1B}[2J\\u{7F}\tz\n")
+        #expect(line.filter { $0 == UInt8(ascii: "\n") }.count == 1)
+        #expect(line.last == UInt8(ascii: "\n"))
+    }
+
+    @Test func nonASCIITextIsKept() {
+        #expect(String(decoding: LineText.line("函数计算 ✓"), as: UTF8.self) == "函数计算 ✓\n")
+    }
+
+    @Test func timestampsAreISO8601UTCWithMilliseconds() {
+        #expect(UTCTimestamp.format(seconds: 0, milliseconds: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(UTCTimestamp.format(seconds: 1_795_341_600, milliseconds: 123) == "2026-11-22T10:00:00.123Z")
+        #expect(UTCTimestamp.now().wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil)
+    }
+
+    @Test func applicationLinesCarryTimestampRequestIDLevelAndMetadata() throws {
+        let output = CollectingLineOutput()
+        var logger = Logger(label: "t") { _ in FCLogHandler(requestID: "req-7", output: output, logLevel: .debug) }
+        logger.logLevel = .debug
+        logger[metadataKey: "b"] = "2"
+        logger.info("hello\nworld", metadata: ["a": "1"])
+        logger.debug("dbg")
+        logger.trace("hidden")
+        #expect(output.lines.count == 2)
+        let first = try #require(output.lines.first)
+        let match = try #require(first.wholeMatch(of: /(\S+) req-7 \[INFO\] hello\\nworld a=1 b=2/))
+        #expect(match.1.count == 24)
+        #expect(output.lines.last?.hasSuffix(" req-7 [DEBUG] dbg b=2") == true)
+    }
+
+    /// 200 writers of lines longer than a pipe's atomic-write size (4 KiB) into one pipe: every line arrives whole.
+    @Test func concurrentLinesAreNeverSplitOrInterleaved() async throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        let output = FileDescriptorLineOutput(fileDescriptor: writeEnd)
+        let writers = 200, linesPerWriter = 20
+        let reader = Task.detached { () -> [UInt8] in
+            var collected: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = read(readEnd, &buffer, buffer.count)
+                if count <= 0 { break }
+                collected.append(contentsOf: buffer[0..<count])
+            }
+            return collected
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    let payload = String(repeating: Character(UnicodeScalar(UInt8(65 + writer % 26))), count: 6000)
+                    for index in 0..<linesPerWriter { output.writeLine(LineText.line("w\(writer) i\(index) \(payload)")) }
+                }
+            }
+        }
+        close(writeEnd)
+        let bytes = await reader.value
+        close(readEnd)
+        let lines = bytes.split(separator: UInt8(ascii: "\n"))
+        #expect(lines.count == writers * linesPerWriter)
+        for line in lines {
+            let text = String(decoding: line, as: UTF8.self)
+            let parts = text.split(separator: " ")
+            let letter = parts.count == 3 ? parts[2].first : nil
+            #expect(parts.count == 3 && parts[2].count == 6000 && parts[2].allSatisfy { $0 == letter })
+        }
+    }
+}
