@@ -50,6 +50,19 @@ let package = Package(
             path: "Examples/conformance-function",
             swiftSettings: strictSettings
         ),
+        // The benchmark's floor: a bare HummingbirdCore echo server (see Benchmarks/README.md).
+        .executableTarget(
+            name: "bench-hummingbird-echo",
+            dependencies: [
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Sources/hummingbird-echo",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "FCRuntimeTests",
             dependencies: [

@@ -5,21 +5,22 @@ import Testing
 
 @Suite struct DeadlineRaceTests {
     @Test func returnsTheResultWhenTheOperationFinishesFirst() async {
-        let outcome = await DeadlineRace.run(timeout: .seconds(30)) { 42 }
-        guard case .finished(.success(42)) = outcome else { Issue.record("unexpected \(outcome)"); return }
+        let outcome = await DeadlineRace.run(timeout: .seconds(30)) { .success(ByteBuffer(string: "42")) }
+        guard case .finished(.success(let response)) = outcome else { Issue.record("unexpected \(outcome)"); return }
+        #expect(String(buffer: response.body) == "42")
     }
 
     @Test func passesThrownErrorsThrough() async {
         struct Failure: Error {}
-        let outcome = await DeadlineRace.run(timeout: .seconds(30)) { () async throws -> Int in throw Failure() }
+        let outcome = await DeadlineRace.run(timeout: .seconds(30)) { () async throws -> RuntimeResponse in throw Failure() }
         guard case .finished(.failure(let error)) = outcome, error is Failure else { Issue.record("unexpected \(outcome)"); return }
     }
 
     @Test func timesOutAndCancelsACooperativeOperation() async {
         let cancelled = TestCounter()
-        let outcome = await DeadlineRace.run(timeout: .milliseconds(50)) { () async throws -> Int in
+        let outcome = await DeadlineRace.run(timeout: .milliseconds(50)) { () async throws -> RuntimeResponse in
             do { try await Task.sleep(for: .seconds(30)) } catch { cancelled.increment(); throw error }
-            return 1
+            return .success(ByteBuffer())
         }
         guard case .timedOut = outcome else { Issue.record("unexpected \(outcome)"); return }
         try? await Task.sleep(for: .milliseconds(200))
@@ -28,8 +29,8 @@ import Testing
 
     /// A handler that ignores cancellation cannot hold the answer.
     @Test func answersEvenWhenTheOperationIgnoresCancellation() async {
-        let outcome = await DeadlineRace.run(timeout: .milliseconds(50)) { () async -> Int in
-            await Task.detached { try? await Task.sleep(for: .seconds(3)); return 1 }.value
+        let outcome = await DeadlineRace.run(timeout: .milliseconds(50)) { () async -> RuntimeResponse in
+            await Task.detached { try? await Task.sleep(for: .seconds(3)); return .success(ByteBuffer()) }.value
         }
         guard case .timedOut = outcome else { Issue.record("unexpected \(outcome)"); return }
     }

@@ -12,82 +12,75 @@ struct ContextParser: Sendable {
     let configuration: RuntimeConfiguration
     let output: any LineOutput
 
-    func context(from headers: HTTPFields, isColdStart: Bool, now: ContinuousClock.Instant = .now) -> FCContext {
+    func context(from fields: HTTPFields, isColdStart: Bool, now: ContinuousClock.Instant = .now) -> FCContext {
         var warnings: [String] = []
         let platform = configuration.platform
-        func value(_ name: HTTPField.Name) -> String { headers[name] ?? "" }
+        let headers = PlatformHeaders(fields)
 
-        let requestID = value(FCHeaderName.requestID).isEmpty ? UUID().uuidString.lowercased() : value(FCHeaderName.requestID)
-        let timeout = Self.seconds(headers[FCHeaderName.functionTimeout], header: FCHeaderName.functionTimeout, &warnings)
-            ?? configuration.defaultTimeout
+        let requestID = headers.text(.requestID).isEmpty ? UUID().uuidString.lowercased() : headers.text(.requestID)
+        let timeout = Self.seconds(headers[.functionTimeout], header: .functionTimeout, &warnings) ?? configuration.defaultTimeout
         let function = FunctionInfo(
-            name: value(FCHeaderName.functionName).ifEmpty(platform.functionName),
-            handler: value(FCHeaderName.functionHandler).ifEmpty(platform.functionHandler),
-            memoryMB: Self.integer(headers[FCHeaderName.functionMemory], header: FCHeaderName.functionMemory, minimum: 1, &warnings)
-                ?? platform.memoryMB ?? 128,
+            name: headers.text(.functionName).ifEmpty(platform.functionName),
+            handler: headers.text(.functionHandler).ifEmpty(platform.functionHandler),
+            memoryMB: Self.integer(headers[.functionMemory], header: .functionMemory, minimum: 1, &warnings) ?? platform.memoryMB ?? 128,
             timeout: timeout,
-            initializer: value(FCHeaderName.functionInitializer),
-            initializationTimeout: Self.seconds(
-                headers[FCHeaderName.initializationTimeout], header: FCHeaderName.initializationTimeout, &warnings) ?? timeout
+            initializer: headers.text(.functionInitializer),
+            initializationTimeout: Self.seconds(headers[.initializationTimeout], header: .initializationTimeout, &warnings) ?? timeout
         )
         let service = ServiceInfo(
-            name: value(FCHeaderName.serviceName).ifEmpty(platform.serviceName),
-            logProject: value(FCHeaderName.logProject),
-            logStore: value(FCHeaderName.logStore),
-            qualifier: value(FCHeaderName.qualifier).ifEmpty(platform.qualifier).ifEmpty("LATEST"),
-            versionID: value(FCHeaderName.versionID).ifEmpty(platform.versionID)
+            name: headers.text(.serviceName).ifEmpty(platform.serviceName),
+            logProject: headers.text(.logProject),
+            logStore: headers.text(.logStore),
+            qualifier: headers.text(.qualifier).ifEmpty(platform.qualifier).ifEmpty("LATEST"),
+            versionID: headers.text(.versionID).ifEmpty(platform.versionID)
         )
         let credentials = Credentials(
-            accessKeyID: value(FCHeaderName.accessKeyID),
-            accessKeySecret: Secret(value(FCHeaderName.accessKeySecret)),
-            securityToken: Secret(value(FCHeaderName.securityToken))
+            accessKeyID: headers.text(.accessKeyID),
+            accessKeySecret: Secret(headers.text(.accessKeySecret)),
+            securityToken: Secret(headers.text(.securityToken))
         )
         let tracing = Self.tracing(from: headers, &warnings)
-        let retryCount = Self.integer(headers[FCHeaderName.retryCount], header: FCHeaderName.retryCount, minimum: 0, &warnings) ?? 0
-        var logger = Logger(label: "fc.function") { _ in
-            FCLogHandler(requestID: requestID, output: output, logLevel: configuration.logLevel)
-        }
-        logger.logLevel = configuration.logLevel
+        let retryCount = Self.integer(headers[.retryCount], header: .retryCount, minimum: 0, &warnings) ?? 0
 
-        return FCContext(
+        let storage = FCContext.Storage(
             requestID: requestID,
             credentials: credentials,
             function: function,
             service: service,
-            region: value(FCHeaderName.region).ifEmpty(platform.region),
-            accountID: value(FCHeaderName.accountID).ifEmpty(platform.accountID),
+            region: headers.text(.region).ifEmpty(platform.region),
+            accountID: headers.text(.accountID).ifEmpty(platform.accountID),
             retryCount: retryCount,
             instanceID: platform.instanceID,
-            clientIP: value(FCHeaderName.clientIP),
-            basePath: value(FCHeaderName.basePath),
+            clientIP: headers.text(.clientIP),
+            basePath: headers.text(.basePath),
             tracing: tracing,
-            deadline: now.advanced(by: timeout),
             isColdStart: isColdStart,
-            logger: logger,
+            loggerSource: .lines(output, configuration.logLevel),
             headerWarnings: warnings
         )
+        return FCContext(storage: storage, deadline: now.advanced(by: timeout))
     }
 
     // MARK: - Field parsers
 
-    private static func integer(_ text: String?, header: HTTPField.Name, minimum: Int, _ warnings: inout [String]) -> Int? {
+    private static func integer(_ text: String?, header: PlatformHeaders.Key, minimum: Int, _ warnings: inout [String]) -> Int? {
         guard let text, !text.isEmpty else { return nil }
         if let number = Int(text.trimmingSpaces), number >= minimum { return number }
-        warnings.append("ignoring \(header.canonicalName)=\"\(LineText.excerpt(text))\": expected a whole number ≥ \(minimum)")
+        warnings.append("ignoring \(header.headerName.canonicalName)=\"\(LineText.excerpt(text))\": expected a whole number ≥ \(minimum)")
         return nil
     }
 
-    private static func seconds(_ text: String?, header: HTTPField.Name, _ warnings: inout [String]) -> Duration? {
+    private static func seconds(_ text: String?, header: PlatformHeaders.Key, _ warnings: inout [String]) -> Duration? {
         guard let text, !text.isEmpty else { return nil }
         if let seconds = Double(text.trimmingSpaces), seconds.isFinite, seconds > 0, seconds <= 86_400 {
             return .milliseconds(Int64((seconds * 1000).rounded()))
         }
-        warnings.append("ignoring \(header.canonicalName)=\"\(LineText.excerpt(text))\": expected seconds, more than 0 and at most 86400")
+        warnings.append("ignoring \(header.headerName.canonicalName)=\"\(LineText.excerpt(text))\": expected seconds, more than 0 and at most 86400")
         return nil
     }
 
-    private static func tracing(from headers: HTTPFields, _ warnings: inout [String]) -> TracingInfo {
-        let rawContext = headers[FCHeaderName.spanContext] ?? ""
+    private static func tracing(from headers: PlatformHeaders, _ warnings: inout [String]) -> TracingInfo {
+        let rawContext = headers.text(.spanContext)
         var spanContext: JaegerSpanContext?
         if !rawContext.isEmpty {
             do {
@@ -96,15 +89,12 @@ struct ContextParser: Sendable {
                 warnings.append("ignoring \(FCHeaderName.spanContext.canonicalName)=\"\(LineText.excerpt(rawContext))\": \(error)")
             }
         }
-        var baggage = baggage(fromBase64JSON: headers[FCHeaderName.spanBaggages] ?? "", &warnings)
-        for field in headers where field.name.canonicalName.hasPrefix(FCHeaderName.baggageHeaderPrefix) {
-            let key = String(field.name.canonicalName.dropFirst(FCHeaderName.baggageHeaderPrefix.count))
-            if !key.isEmpty { baggage[key] = field.value }
-        }
+        var baggage = baggage(fromBase64JSON: headers.text(.spanBaggages), &warnings)
+        for (key, value) in headers.baggageHeaders { baggage[key] = value }
         return TracingInfo(
             openTracingSpanContext: rawContext,
             openTracingSpanBaggages: baggage,
-            jaegerEndpoint: Secret(headers[FCHeaderName.jaegerEndpoint] ?? ""),
+            jaegerEndpoint: Secret(headers.text(.jaegerEndpoint)),
             spanContext: spanContext
         )
     }

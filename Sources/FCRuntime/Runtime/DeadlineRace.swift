@@ -1,48 +1,53 @@
-import NIOCore
-import NIOPosix
 import Synchronization
 
 /// How an operation raced against its deadline ended.
-enum DeadlineOutcome<Value: Sendable>: Sendable {
-    case finished(Result<Value, any Error>)
+enum DeadlineOutcome: Sendable {
+    case finished(Result<RuntimeResponse, any Error>)
     case timedOut
 }
 
 /// Runs an operation in its own task and answers as soon as it finishes or the timeout elapses, whichever comes
 /// first. On timeout the task is cancelled but not awaited: a handler that ignores cancellation cannot hold the
 /// response, the connection or the server.
+///
+/// The task starts immediately on the caller's thread (`Task.immediate`), so a handler that completes without
+/// suspending costs no thread hop; the timer is the ``TimeoutWheel`` (no system call per invocation); and the type
+/// is not generic, so no metadata is instantiated per call.
 enum DeadlineRace {
-    static func run<Value: Sendable>(
+    static func run(
         timeout: Duration,
-        operation: @escaping @Sendable () async throws -> Value
-    ) async -> DeadlineOutcome<Value> {
-        let race = Race<Value>()
-        return await withCheckedContinuation { continuation in
+        operation: @escaping @Sendable () async throws -> RuntimeResponse
+    ) async -> DeadlineOutcome {
+        let race = Race()
+        return await withUnsafeContinuation { continuation in
             race.start(continuation)
-            // The timer lives on NIO's event loops: cheaper than a sleeping task per invocation.
-            let timer = NIOSingletons.posixEventLoopGroup.next().scheduleTask(in: .nanoseconds(Int64(timeout.nanoseconds))) {
-                race.finish(.timedOut)
-            }
-            let task = Task {
-                let result: Result<Value, any Error>
+            let timer = TimeoutWheel.shared.schedule(at: .now.advanced(by: timeout)) { race.finish(.timedOut) }
+            let body: @Sendable () async -> Void = {
+                let result: Result<RuntimeResponse, any Error>
                 do { result = .success(try await operation()) } catch { result = .failure(error) }
                 race.finish(.finished(result))
-                timer.cancel()
+                TimeoutWheel.shared.cancel(timer)
+            }
+            let task: Task<Void, Never>
+            if #available(macOS 26.0, iOS 26.0, *) {
+                task = Task.immediate(operation: body)
+            } else {
+                task = Task(operation: body)
             }
             race.attach(task)
         }
     }
 
     /// Resumes the continuation exactly once and cancels the operation if the timer won.
-    private final class Race<Value: Sendable>: Sendable {
+    private final class Race: Sendable {
         private struct State {
-            var continuation: CheckedContinuation<DeadlineOutcome<Value>, Never>?
+            var continuation: UnsafeContinuation<DeadlineOutcome, Never>?
             var task: Task<Void, Never>?
             var timedOut = false
         }
         private let state = Mutex(State())
 
-        func start(_ continuation: CheckedContinuation<DeadlineOutcome<Value>, Never>) {
+        func start(_ continuation: UnsafeContinuation<DeadlineOutcome, Never>) {
             state.withLock { $0.continuation = continuation }
         }
 
@@ -54,15 +59,16 @@ enum DeadlineRace {
             if cancelNow { task.cancel() }
         }
 
-        func finish(_ outcome: DeadlineOutcome<Value>) {
-            let (continuation, task) = state.withLock { state in
-                let continuation = state.continuation
+        func finish(_ outcome: DeadlineOutcome) {
+            let (continuation, taskToCancel) = state.withLock { state -> (UnsafeContinuation<DeadlineOutcome, Never>?, Task<Void, Never>?) in
+                guard let continuation = state.continuation else { return (nil, nil) }
                 state.continuation = nil
-                if case .timedOut = outcome, continuation != nil { state.timedOut = true }
-                return (continuation, continuation != nil && state.timedOut ? state.task : nil)
+                guard case .timedOut = outcome else { return (continuation, nil) }
+                state.timedOut = true
+                return (continuation, state.task)
             }
             continuation?.resume(returning: outcome)
-            task?.cancel()
+            taskToCancel?.cancel()
         }
     }
 }

@@ -78,7 +78,7 @@ final class InvocationEngine: Sendable {
         let context = parser.context(from: headers, isColdStart: isColdStart)
         guard registry.initializer != nil, !initializerGate.hasSucceeded else { return (context, nil) }
         // The invocation's section reports the header warnings; the initializer's does not repeat them.
-        let outcome = await runInitializerOnce(context.with(deadline: context.deadline, headerWarnings: []))
+        let outcome = await runInitializerOnce(context.withoutHeaderWarnings())
         // The invocation's own timeout starts after the initializer, as on FC.
         return (context.with(deadline: .now.advanced(by: context.function.timeout)), outcome.error)
     }

@@ -19,7 +19,10 @@ struct InvocationPipeline: Sendable {
         _ body: @escaping @Sendable () async throws -> RuntimeResponse
     ) async -> Result {
         output.writeLine(LineText.line(FCLogLine.start(operation, requestID: context.requestID)))
-        for warning in context.headerWarnings { context.logger.warning("\(warning)") }
+        if !context.headerWarnings.isEmpty {
+            let logger = context.logger
+            for warning in context.headerWarnings { logger.warning("\(warning)") }
+        }
         let started = ContinuousClock.now
         let response: RuntimeResponse
         let outcome: FCLogLine.Outcome

@@ -27,8 +27,11 @@ final class FunctionProcess: Sendable {
     }
 
     /// Starts `product` with FC's environment plus `environment`, and waits for its ready line.
-    init(product: String = "conformance-function", environment: [String: String] = [:], waitForReady: Bool = true) async throws {
-        let binary = Self.productsDirectory.appendingPathComponent(product)
+    /// `executable` overrides the product's binary (for example a code directory's `bootstrap`).
+    init(
+        product: String = "conformance-function", executable: URL? = nil, environment: [String: String] = [:], waitForReady: Bool = true
+    ) async throws {
+        let binary = executable ?? Self.productsDirectory.appendingPathComponent(product)
         guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw Failure.binaryMissing(binary.path) }
         let process = Process()
         process.executableURL = binary

@@ -1,0 +1,27 @@
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOPosix
+
+// The floor for our stack: HummingbirdCore's HTTP/1 server answering POST /invoke with the body it received and
+// `x-fc-status: 200`, with nothing else (no context, no lines, no timeout race). Same port variables as the runtime.
+
+let environment = ProcessInfoShim.environment
+let port = Int(environment["FC_CUSTOM_LISTEN_PORT"] ?? environment["FC_SERVER_PORT"] ?? "9000") ?? 9000
+let status = HTTPField.Name("x-fc-status")!
+var logger = Logger(label: "hummingbird-echo")
+logger.logLevel = .warning
+
+let server = Server(
+    childChannelSetup: HTTP1Channel(responder: { request, writer, _ in
+        let body = try await request.body.collect(upTo: 32 * 1024 * 1024)
+        let response = Response(status: .ok, headers: [status: "200"], body: .init(byteBuffer: body))
+        try await writer.write(response: response.head, body: response.body)
+    }),
+    configuration: .init(address: .hostname("0.0.0.0", port: port)),
+    onServerRunning: { channel in print("listening on 0.0.0.0:\(channel.localAddress?.port ?? port)\nFunctionCompute swift runtime inited.") },
+    eventLoopGroup: NIOSingletons.posixEventLoopGroup,
+    logger: logger
+)
+try await server.run()

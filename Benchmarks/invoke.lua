@@ -1,0 +1,18 @@
+-- wrk script: an FC event invocation with the headers the platform sends and a 22-byte event.
+wrk.method = "POST"
+wrk.path = "/invoke"
+wrk.body = '{"message":"hi there"}'
+wrk.headers["Content-Type"] = "application/octet-stream"
+wrk.headers["x-fc-request-id"] = "bench-7a2c-4f51-9c2e-1b3d5e7f9a0b"
+wrk.headers["x-fc-control-path"] = "/invoke"
+wrk.headers["x-fc-function-name"] = "bench"
+wrk.headers["x-fc-function-handler"] = "echo"
+wrk.headers["x-fc-function-memory"] = "512"
+wrk.headers["x-fc-function-timeout"] = "10"
+wrk.headers["x-fc-region"] = "cn-hangzhou"
+wrk.headers["x-fc-account-id"] = "1234567890"
+wrk.headers["x-fc-service-name"] = "bench"
+wrk.headers["x-fc-qualifier"] = "LATEST"
+wrk.headers["x-fc-access-key-id"] = "STS.bench"
+wrk.headers["x-fc-access-key-secret"] = "bench-secret"
+wrk.headers["x-fc-security-token"] = "bench-token"
