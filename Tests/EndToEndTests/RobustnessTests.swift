@@ -9,6 +9,7 @@ import Testing
         line.wholeMatch(of: /FC (?:Invoke|Initialize|PreFreeze|PreStop) (?:Start|End) RequestId: [^\n]+/) != nil
             || line.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \S+ \[[A-Z]+\] .*/) != nil
             || line == "FunctionCompute swift runtime inited."
+            || line.wholeMatch(of: /FC(?:Insights|InstanceMetrics):[^ ]*\/[^ ]* \{.*\}/) != nil
     }
 
     @Test func twoHundredConcurrentInvocationsKeepEveryLineWhole() async throws {

@@ -9,11 +9,15 @@ import Testing
     struct Greeting: Codable { let name: String }
     struct Boom: Error, CustomStringConvertible { var description: String { "it broke" } }
 
-    private func engine(_ configure: (inout FunctionRuntime) -> Void) -> (InvocationEngine, CollectingLineOutput) {
-        var runtime = FunctionRuntime(configuration: .init())
+    /// An engine with the `FCInsights` record off, so that these tests see only the FC lines (the records have
+    /// their own suite).
+    private func engine(
+        configuration: RuntimeConfiguration = .init(requestMetrics: false), _ configure: (inout FunctionRuntime) -> Void
+    ) -> (InvocationEngine, CollectingLineOutput) {
+        var runtime = FunctionRuntime(configuration: configuration)
         configure(&runtime)
         let output = CollectingLineOutput()
-        return (InvocationEngine(registry: runtime.registry, configuration: .init(), output: output), output)
+        return (InvocationEngine(registry: runtime.registry, configuration: configuration, output: output), output)
     }
 
     private func request(_ headers: HTTPFields = [:], path: String = "/invoke", method: HTTPRequest.Method = .post) -> HTTPRequest {

@@ -15,6 +15,13 @@ enum UTCTimestamp {
         return format(seconds: Int(spec.tv_sec), milliseconds: Int(spec.tv_nsec) / 1_000_000)
     }
 
+    /// Milliseconds since the epoch.
+    static func epochMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+
     /// Formats seconds since the epoch plus milliseconds.
     static func format(seconds: Int, milliseconds: Int) -> String {
         var time = time_t(seconds)

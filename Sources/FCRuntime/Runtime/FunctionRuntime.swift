@@ -53,11 +53,19 @@ public struct FunctionRuntime: Sendable {
         let engine = InvocationEngine(registry: registry, configuration: configuration, output: output)
         let output = self.output
         let server = FCHTTPServer.make(engine: engine) { port in
-            engine.runtimeLogger.info("listening on 0.0.0.0:\(port)")
+            let startup = engine.monitor.reader.processAge().map { ", \(RecordJSON.twoDecimals($0.milliseconds)) ms after process start" } ?? ""
+            engine.runtimeLogger.info("listening on 0.0.0.0:\(port)\(startup)")
             output.writeLine(LineText.line(Self.readyLine))
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        if configuration.instanceMetricsInterval > .zero {
+            let sampler = InstanceSampler(
+                monitor: engine.monitor, period: configuration.instanceMetricsInterval,
+                instanceType: configuration.provisionedInstance ? .provisioned : .onDemand, output: output, logger: engine.runtimeLogger)
+            services.append(.init(service: sampler))
+        }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: server)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: engine.runtimeLogger
         )

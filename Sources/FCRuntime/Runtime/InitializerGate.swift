@@ -21,6 +21,11 @@ final class InitializerGate: Sendable {
 
     private let state = Mutex(State.pending)
 
+    /// How long the successful run took, once there is one.
+    var successfulDuration: Duration? {
+        state.withLock { if case .succeeded(let outcome) = $0 { outcome.duration } else { nil } }
+    }
+
     /// Whether the initializer has completed successfully.
     var hasSucceeded: Bool {
         state.withLock { if case .succeeded = $0 { true } else { false } }

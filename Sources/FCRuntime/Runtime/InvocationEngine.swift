@@ -13,6 +13,8 @@ final class InvocationEngine: Sendable {
     private let initializerGate = InitializerGate()
     private let coldStartClaimed = Atomic<Bool>(false)
     private let preStopHasRun = Atomic<Bool>(false)
+    /// Requests in flight, last names and memory, shared with the instance sampler.
+    let monitor: InstanceMonitor
     /// Lines of the runtime itself (request id `-`).
     let runtimeLogger: Logger
 
@@ -25,6 +27,7 @@ final class InvocationEngine: Sendable {
         self.output = output
         self.parser = ContextParser(configuration: configuration, output: output)
         self.pipeline = InvocationPipeline(output: output)
+        self.monitor = InstanceMonitor(platform: configuration.platform)
         var logger = Logger(label: "fc.runtime") { _ in
             FCLogHandler(requestID: "-", output: output, logLevel: configuration.logLevel)
         }
@@ -48,11 +51,10 @@ final class InvocationEngine: Sendable {
     private func invoke(headers: HTTPFields, event: ByteBuffer) async -> RuntimeResponse {
         let (context, initializerError) = await invocationContext(headers)
         let registry = self.registry
-        return await pipeline.run(.invoke, context: context, timeout: context.function.timeout) {
-            if let initializerError { throw ReportedFunctionError(body: initializerError) }
+        return await runInvocation(context, type: "event", initializerError: initializerError) {
             let handler = try registry.eventHandler(for: context.function.handler)
             return .success(try await handler.handle(event, context: context))
-        }.response
+        }
     }
 
     private func httpInvoke(request: HTTPRequest, body: ByteBuffer) async -> RuntimeResponse {
@@ -64,11 +66,52 @@ final class InvocationEngine: Sendable {
             headers: request.headerFields.filter { !$0.name.canonicalName.hasPrefix(FCHeaderName.platformPrefix) },
             body: body
         )
-        return await pipeline.run(.invoke, context: context, timeout: context.function.timeout) {
-            if let initializerError { throw ReportedFunctionError(body: initializerError) }
+        return await runInvocation(context, type: "http", initializerError: initializerError) {
             let handler = try registry.httpHandler(for: context.function.handler)
             return Self.runtimeResponse(for: try await handler.handle(userRequest, context: context), logger: context.logger)
+        }
+    }
+
+    /// Runs an event or HTTP invocation through the pipeline: counted in flight, failed with the initializer's
+    /// error when that failed, and followed by its `FCInsights` record.
+    private func runInvocation(
+        _ context: FCContext, type: String, initializerError: ErrorBody?,
+        _ body: @escaping @Sendable () async throws -> RuntimeResponse
+    ) async -> RuntimeResponse {
+        monitor.invocationStarted(context)
+        defer { monitor.invocationFinished() }
+        let initializationDuration = context.isColdStart ? initializerGate.successfulDuration : nil
+        return await pipeline.run(
+            .invoke, context: context, timeout: context.function.timeout,
+            trailer: { result in
+                configuration.requestMetrics
+                    ? insightsRecord(context, result: result, type: type, initializationDuration: initializationDuration).line : nil
+            }
+        ) {
+            if let initializerError { throw ReportedFunctionError(body: initializerError) }
+            return try await body()
         }.response
+    }
+
+    private func insightsRecord(
+        _ context: FCContext, result: InvocationPipeline.Result, type: String, initializationDuration: Duration?
+    ) -> InsightsRecord {
+        let errorType: InsightsRecord.ErrorType? =
+            switch result.outcome {
+            case .success: nil
+            case .timedOut: .timeout
+            case .unhandledError: .unhandled
+            }
+        let spanContext = context.tracing.spanContext
+        return InsightsRecord(
+            serviceName: context.service.name, functionName: context.function.name, versionID: context.service.versionID,
+            qualifier: context.service.qualifier, requestID: context.requestID, memoryMB: context.function.memoryMB,
+            memoryUsageMB: monitor.memoryUsageBytes()?.megabytes ?? 0, durationMs: result.duration.milliseconds,
+            isColdStart: context.isColdStart, errorType: errorType,
+            initializationDurationMs: initializationDuration?.milliseconds,
+            traceContext: spanContext.map { _ in context.tracing.openTracingSpanContext }, isSampled: spanContext?.isSampled,
+            invocationStartTimestamp: result.startedAtEpochMilliseconds, instanceID: monitor.instanceID,
+            hostname: monitor.host.hostname, invocationType: type)
     }
 
     /// The context of an invocation: claims the cold start, and runs the initializer first when the function

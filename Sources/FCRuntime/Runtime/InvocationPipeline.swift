@@ -1,5 +1,6 @@
 /// The one place where every operation (event and HTTP invocations, the initializer, lifecycle hooks) is timed,
-/// framed by its FC Start/End lines, raced against its timeout and mapped to a response.
+/// framed by its FC Start/End lines, raced against its timeout and mapped to a response. A `trailer` (the
+/// `FCInsights` record of invocations) is written in the same write as the End line.
 struct InvocationPipeline: Sendable {
     let output: any LineOutput
 
@@ -10,12 +11,15 @@ struct InvocationPipeline: Sendable {
         /// The error body sent, when the operation failed.
         let error: ErrorBody?
         let duration: Duration
+        /// Wall-clock start, in milliseconds since the epoch.
+        let startedAtEpochMilliseconds: Int64
     }
 
     func run(
         _ operation: FCLogLine.Operation,
         context: FCContext,
         timeout: Duration,
+        trailer: (Result) -> String? = { _ in nil },
         _ body: @escaping @Sendable () async throws -> RuntimeResponse
     ) async -> Result {
         output.writeLine(LineText.line(FCLogLine.start(operation, requestID: context.requestID)))
@@ -24,6 +28,7 @@ struct InvocationPipeline: Sendable {
             for warning in context.headerWarnings { logger.warning("\(warning)") }
         }
         let started = ContinuousClock.now
+        let startedAtEpochMilliseconds = UTCTimestamp.epochMilliseconds()
         let response: RuntimeResponse
         let outcome: FCLogLine.Outcome
         var errorBody: ErrorBody?
@@ -42,8 +47,13 @@ struct InvocationPipeline: Sendable {
             outcome = .timedOut(seconds: FunctionTimeoutError.seconds(timeout))
         }
         let duration = ContinuousClock.now - started
-        output.writeLine(LineText.line(FCLogLine.end(operation, requestID: context.requestID, outcome: outcome)))
-        return Result(response: response, outcome: outcome, error: errorBody, duration: duration)
+        let result = Result(
+            response: response, outcome: outcome, error: errorBody, duration: duration, startedAtEpochMilliseconds: startedAtEpochMilliseconds)
+        // The End line and its record (FCInsights) leave in one write, so nothing can come between them.
+        var lines = LineText.line(FCLogLine.end(operation, requestID: context.requestID, outcome: outcome))
+        if let record = trailer(result) { lines += LineText.line(record) }
+        output.writeLine(lines)
+        return result
     }
 }
 

@@ -20,6 +20,12 @@ public struct RuntimeConfiguration: Sendable {
     public var idleConnectionTimeout: Duration
     /// How long shutdown waits for in-flight invocations after SIGTERM before giving up.
     public var shutdownTimeout: Duration
+    /// Whether each invocation writes its `FCInsights` record (`SWIFT_FC_REQUEST_METRICS`, default true).
+    public var requestMetrics: Bool
+    /// The `FCInstanceMetrics` period (`SWIFT_FC_INSTANCE_METRICS_INTERVAL`, s; 0 turns the record off).
+    public var instanceMetricsInterval: Duration
+    /// How FC sizes CPU for the instance when no cgroup quota is set (`SWIFT_FC_INSTANCE_TYPE`).
+    public var provisionedInstance: Bool
     /// The platform's own variables.
     public var platform: PlatformEnvironment
 
@@ -31,8 +37,14 @@ public struct RuntimeConfiguration: Sendable {
         maxBodyBytes: Int = 32 * 1024 * 1024,
         idleConnectionTimeout: Duration = .seconds(600),
         shutdownTimeout: Duration = .seconds(30),
+        requestMetrics: Bool = true,
+        instanceMetricsInterval: Duration = .seconds(10),
+        provisionedInstance: Bool = false,
         platform: PlatformEnvironment = .init()
     ) {
+        self.requestMetrics = requestMetrics
+        self.instanceMetricsInterval = instanceMetricsInterval
+        self.provisionedInstance = provisionedInstance
         self.port = port
         self.defaultTimeout = defaultTimeout
         self.logLevel = logLevel
@@ -77,6 +89,26 @@ public struct RuntimeConfiguration: Sendable {
                 throw ConfigurationError(variable: "SWIFT_FC_IDLE_TIMEOUT", value: value, expected: "whole seconds, more than 0")
             }
             configuration.idleConnectionTimeout = .seconds(seconds)
+        }
+        if let value = env["SWIFT_FC_REQUEST_METRICS"] {
+            switch value.lowercased() {
+            case "true", "1", "on", "yes": configuration.requestMetrics = true
+            case "false", "0", "off", "no": configuration.requestMetrics = false
+            default: throw ConfigurationError(variable: "SWIFT_FC_REQUEST_METRICS", value: value, expected: "true or false")
+            }
+        }
+        if let value = env["SWIFT_FC_INSTANCE_METRICS_INTERVAL"] {
+            guard let seconds = Int(value), seconds >= 0 else {
+                throw ConfigurationError(variable: "SWIFT_FC_INSTANCE_METRICS_INTERVAL", value: value, expected: "whole seconds, 0 to turn off")
+            }
+            configuration.instanceMetricsInterval = .seconds(seconds)
+        }
+        if let value = env["SWIFT_FC_INSTANCE_TYPE"] {
+            switch value.lowercased() {
+            case "on-demand", "ondemand": configuration.provisionedInstance = false
+            case "provisioned": configuration.provisionedInstance = true
+            default: throw ConfigurationError(variable: "SWIFT_FC_INSTANCE_TYPE", value: value, expected: "on-demand or provisioned")
+            }
         }
         return configuration
     }

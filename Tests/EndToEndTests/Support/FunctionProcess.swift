@@ -63,8 +63,8 @@ final class FunctionProcess: Sendable {
         while found == nil, ContinuousClock.now < deadline, process.isRunning {
             let lines = stdout.text.split(separator: "\n")
             if lines.contains("FunctionCompute swift runtime inited."),
-               let line = lines.first(where: { $0.contains("listening on 0.0.0.0:") }),
-               let port = line.split(separator: ":").last.flatMap({ Int($0) })
+               let match = lines.lazy.compactMap({ $0.firstMatch(of: /listening on 0\.0\.0\.0:(\d+)/) }).first,
+               let port = Int(match.output.1)
             {
                 found = port
             } else {

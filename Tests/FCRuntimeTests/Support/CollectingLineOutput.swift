@@ -10,11 +10,11 @@ final class CollectingLineOutput: LineOutput {
         storage.withLock { $0.append(text) }
     }
 
-    /// The lines written so far, without their trailing newline.
+    /// The lines written so far, without their trailing newline (a write of several lines gives several).
     var lines: [String] {
-        storage.withLock { $0.map { String($0.dropLast()) } }
+        storage.withLock { $0.flatMap { $0.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } }
     }
 
-    /// The raw lines, newline included.
-    var rawLines: [String] { storage.withLock { $0 } }
+    /// What each write call received, newlines included.
+    var writes: [String] { storage.withLock { $0 } }
 }

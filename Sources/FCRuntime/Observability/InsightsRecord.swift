@@ -1,0 +1,108 @@
+/// The per-invocation monitoring record (monitoring manual; CONTRACT §5), written on the line right after the
+/// invocation's End line: `FCInsights:<serviceName>/<functionName> {compact JSON}`.
+struct InsightsRecord: Sendable {
+    enum ErrorType: String, Sendable {
+        case timeout = "FunctionTimeoutError"
+        case unhandled = "FunctionUnhandledError"
+        case outOfMemory = "FunctionOOMError"
+    }
+
+    var serviceName: String
+    var functionName: String
+    var versionID: String
+    var qualifier: String
+    var requestID: String
+    var memoryMB: Int
+    var memoryUsageMB: Double
+    var durationMs: Double
+    var isColdStart: Bool
+    var errorType: ErrorType?
+    /// Only on the cold-start invocation, when an initializer ran.
+    var initializationDurationMs: Double?
+    /// Only when the invocation carries a span context.
+    var traceContext: String?
+    var isSampled: Bool?
+    // FC 3.0 fields (documented in the README).
+    var invocationStartTimestamp: Int64
+    var instanceID: String
+    var hostname: String
+    var invocationType: String
+
+    /// The topic the log store groups records by.
+    var topic: String { "FCInsights:\(serviceName)/\(functionName)" }
+
+    /// The whole line, topic then JSON.
+    var line: String {
+        var json = RecordJSON()
+        json.add("serviceName", serviceName)
+        json.add("functionName", functionName)
+        json.add("versionId", versionID)
+        json.add("qualifier", qualifier)
+        json.add("requestId", requestID)
+        json.add("operation", "invocation")
+        json.add("memoryMB", memoryMB)
+        json.add("memoryUsageMB", twoDecimals: memoryUsageMB)
+        json.add("durationMs", twoDecimals: durationMs)
+        json.add("isColdStart", isColdStart)
+        json.add("hasFunctionError", errorType != nil)
+        if let errorType { json.add("errorType", errorType.rawValue) }
+        if let initializationDurationMs { json.add("initializationDurationMs", twoDecimals: initializationDurationMs) }
+        if let traceContext {
+            json.add("traceContext", traceContext)
+            json.add("isSampled", isSampled ?? false)
+        }
+        json.add("invocationStartTimestamp", invocationStartTimestamp)
+        json.add("instanceID", instanceID)
+        json.add("hostname", hostname)
+        json.add("invocationType", invocationType)
+        return "\(topic) \(json.json)"
+    }
+}
+
+/// The per-instance record written every aggregation period: `FCInstanceMetrics:<serviceName>/<functionName> {…}`.
+struct InstanceMetricsRecord: Sendable, Equatable {
+    var aggPeriodSeconds: Int
+    var concurrentRequests: Int
+    var cpuPercent: Double
+    var cpuQuotaPercent: Double
+    var functionName: String
+    var hostname: String
+    var instanceID: String
+    var ipAddress: String
+    var memoryLimitMB: Double
+    var memoryUsageMB: Double
+    var memoryUsagePercent: Double
+    var qualifier: String
+    var rxBytes: Int64
+    var rxTotalBytes: Int64
+    var serviceName: String
+    var txBytes: Int64
+    var txTotalBytes: Int64
+    var versionID: String
+
+    var topic: String { "FCInstanceMetrics:\(serviceName)/\(functionName)" }
+
+    var line: String {
+        var json = RecordJSON()
+        json.add("aggPeriodSeconds", aggPeriodSeconds)
+        json.add("concurrentRequests", concurrentRequests)
+        json.add("cpuPercent", twoDecimals: cpuPercent)
+        json.add("cpuQuotaPercent", twoDecimals: cpuQuotaPercent)
+        json.add("functionName", functionName)
+        json.add("hostname", hostname)
+        json.add("instanceID", instanceID)
+        json.add("ipAddress", ipAddress)
+        json.add("memoryLimitMB", twoDecimals: memoryLimitMB)
+        json.add("memoryUsageMB", twoDecimals: memoryUsageMB)
+        json.add("memoryUsagePercent", twoDecimals: memoryUsagePercent)
+        json.add("operation", "CollectInstanceMetrics")
+        json.add("qualifier", qualifier)
+        json.add("rxBytes", rxBytes)
+        json.add("rxTotalBytes", rxTotalBytes)
+        json.add("serviceName", serviceName)
+        json.add("txBytes", txBytes)
+        json.add("txTotalBytes", txTotalBytes)
+        json.add("versionId", versionID)
+        return "\(topic) \(json.json)"
+    }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads small kernel files (`/proc`, `/sys/fs/cgroup`) below a root, so that tests can point the readers at
+/// fixture directories laid out like a real machine.
+struct SystemFiles: Sendable {
+    /// The directory standing for `/`; empty for the real file system.
+    let root: String
+
+    /// The real file system.
+    static let live = SystemFiles(root: "")
+
+    /// The whole file as text, or `nil` when it cannot be read.
+    func read(_ path: String) -> String? {
+        let descriptor = open(root + path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The file's first line trimmed, or `nil`.
+    func firstLine(_ path: String) -> String? {
+        read(path).map { text in
+            String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+                .trimmingCharacters(in: " \t")
+        }
+    }
+
+    /// Whether the path exists.
+    func exists(_ path: String) -> Bool {
+        access(root + path, F_OK) == 0
+    }
+
+    /// `key value` lines (as in `memory.stat`, `cpu.stat`) as a dictionary of integers.
+    func keyValues(_ path: String) -> [String: Int64]? {
+        guard let text = read(path) else { return nil }
+        var result: [String: Int64] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let value = Int64(parts[1]) { result[String(parts[0])] = value }
+        }
+        return result
+    }
+}
+
+extension String {
+    /// The string without leading and trailing characters from `set`.
+    func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        guard let first = firstIndex(where: { !characters.contains($0) }) else { return "" }
+        let last = lastIndex(where: { !characters.contains($0) })!
+        return String(self[first...last])
+    }
+}
