@@ -207,3 +207,86 @@ import Testing
         #expect(output.lines[1].contains(" w [WARNING] ignoring x-fc-function-memory=\"lots\""))
     }
 }
+
+/// The `FCInsights` record the engine writes after each invocation.
+@Suite struct InsightsRecordEngineTests {
+    struct Boom: Error {}
+
+    private func engine(
+        requestMetrics: Bool = true, _ configure: (inout FunctionRuntime) -> Void
+    ) -> (InvocationEngine, CollectingLineOutput) {
+        let configuration = RuntimeConfiguration(requestMetrics: requestMetrics)
+        var runtime = FunctionRuntime(configuration: configuration)
+        configure(&runtime)
+        let output = CollectingLineOutput()
+        return (InvocationEngine(registry: runtime.registry, configuration: configuration, output: output), output)
+    }
+
+    private func invoke(_ engine: InvocationEngine, _ pairs: [(String, String)], route: Route = .invoke) async {
+        let headers = HTTPFields(pairs.map { HTTPField(name: HTTPField.Name($0.0)!, value: $0.1) })
+        _ = await engine.respond(
+            to: route, request: HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/invoke", headerFields: headers),
+            body: ByteBuffer())
+    }
+
+    private func record(_ output: CollectingLineOutput, _ requestID: String) -> String? {
+        output.lines.first { $0.hasPrefix("FCInsights:") && $0.contains(#""requestId":"\#(requestID)""#) }
+    }
+
+    @Test func theRecordFollowsTheEndLineInTheSameWrite() async throws {
+        let (engine, output) = engine { $0.event("echo") { (event: ByteBuffer, _: FCContext) in event } }
+        await invoke(engine, [("x-fc-request-id", "r1"), ("x-fc-service-name", "svc"), ("x-fc-function-name", "fn")])
+        let endWrite = try #require(output.writes.last)
+        #expect(endWrite.hasPrefix("FC Invoke End RequestId: r1\nFCInsights:svc/fn {"))
+        #expect(endWrite.hasSuffix("}\n"))
+        let line = try #require(record(output, "r1"))
+        #expect(line.contains(#""isColdStart":true,"hasFunctionError":false"#))
+        #expect(line.contains(#""invocationType":"event""#))
+    }
+
+    @Test func initializationDurationOnlyOnTheColdStartInvocationWithAnInitializer() async throws {
+        let (engine, output) = engine {
+            $0.event("echo") { (event: ByteBuffer, _: FCContext) in event }
+            $0.initializer { _ in }
+        }
+        await invoke(engine, [("x-fc-request-id", "cold")])
+        await invoke(engine, [("x-fc-request-id", "warm")])
+        #expect(try #require(record(output, "cold")).contains(#""initializationDurationMs":"#))
+        #expect(try #require(record(output, "warm")).contains(#""isColdStart":false"#))
+        #expect(!(try #require(record(output, "warm")).contains("initializationDurationMs")))
+    }
+
+    @Test func errorTypesFollowTheOutcome() async throws {
+        let (engine, output) = engine {
+            $0.event("fail") { (_: ByteBuffer, _: FCContext) -> ByteBuffer in throw Boom() }
+            $0.event("hang") { (_: ByteBuffer, _: FCContext) -> ByteBuffer in try await Task.sleep(for: .seconds(30)); return ByteBuffer() }
+        }
+        await invoke(engine, [("x-fc-request-id", "f"), ("x-fc-function-handler", "fail")])
+        await invoke(engine, [("x-fc-request-id", "t"), ("x-fc-function-handler", "hang"), ("x-fc-function-timeout", "0.05")])
+        #expect(try #require(record(output, "f")).contains(#""hasFunctionError":true,"errorType":"FunctionUnhandledError""#))
+        #expect(try #require(record(output, "t")).contains(#""hasFunctionError":true,"errorType":"FunctionTimeoutError""#))
+    }
+
+    @Test func traceFieldsOnlyWithAValidSpanContext() async throws {
+        let (engine, output) = engine { $0.event("echo") { (event: ByteBuffer, _: FCContext) in event } }
+        await invoke(engine, [("x-fc-request-id", "traced"), ("x-fc-tracing-opentracing-span-context", "1f:2a:0:1")])
+        await invoke(engine, [("x-fc-request-id", "unsampled"), ("x-fc-tracing-opentracing-span-context", "1f:2a:0:0")])
+        await invoke(engine, [("x-fc-request-id", "invalid"), ("x-fc-tracing-opentracing-span-context", "nonsense")])
+        #expect(try #require(record(output, "traced")).contains(#""traceContext":"1f:2a:0:1","isSampled":true"#))
+        #expect(try #require(record(output, "unsampled")).contains(#""isSampled":false"#))
+        #expect(!(try #require(record(output, "invalid")).contains("traceContext")))
+    }
+
+    @Test func httpInvocationsAreRecordedToo() async throws {
+        let (engine, output) = engine { $0.http("web") { _, _ in FCHTTPResponse(body: "ok") } }
+        await invoke(engine, [("x-fc-request-id", "h"), ("x-fc-control-path", "/http-invoke")], route: .httpInvoke)
+        #expect(try #require(record(output, "h")).contains(#""invocationType":"http""#))
+    }
+
+    @Test func theSwitchTurnsTheRecordOff() async {
+        let (engine, output) = engine(requestMetrics: false) { $0.event("echo") { (event: ByteBuffer, _: FCContext) in event } }
+        await invoke(engine, [("x-fc-request-id", "off")])
+        #expect(!output.lines.contains { $0.hasPrefix("FCInsights") })
+        #expect(output.lines == ["FC Invoke Start RequestId: off", "FC Invoke End RequestId: off"])
+    }
+}
