@@ -33,6 +33,8 @@ def contenders(bin_path):
     """name -> (command, extra environment, description)."""
     return {
         "swift-fc-runtime": ([os.path.join(bin_path, "conformance-function")], {}, "this runtime, `echo` handler"),
+        "records-off": ([os.path.join(bin_path, "conformance-function")], {"SWIFT_FC_REQUEST_METRICS": "false"},
+                        "this runtime, FCInsights record off"),
         "hummingbird-core": ([os.path.join(bin_path, "bench-hummingbird-echo")], {}, "bare HummingbirdCore echo (the floor)"),
     }
 
@@ -160,6 +162,26 @@ def cold_starts(table, names, spawns):
     return result
 
 
+def sampler_cost(bin_path, seconds=20):
+    """CPU the runtime uses while idle with a 1 s metrics period, minus the same with the sampler off: the
+    sampler's CPU per period."""
+    def idle_cpu(interval):
+        running = Running([os.path.join(bin_path, "conformance-function")], {"SWIFT_FC_INSTANCE_METRICS_INTERVAL": interval}, free_port())
+        try:
+            running.wait_ready()
+            def cpu():
+                # Summed over threads: schedstat's first field is nanoseconds on a CPU.
+                task_dir = f"/proc/{running.process.pid}/task"
+                return sum(int(open(f"{task_dir}/{tid}/schedstat").read().split()[0]) for tid in os.listdir(task_dir)) / 1e9
+            start = cpu()
+            time.sleep(seconds)
+            return cpu() - start
+        finally:
+            running.stop()
+    on, off = idle_cpu("1"), idle_cpu("0")
+    return max(0.0, on - off) / seconds * 1000
+
+
 def machine():
     model = "unknown"
     with open("/proc/cpuinfo") as info:
@@ -212,6 +234,8 @@ def main():
     load = load_rounds(table, names, args.connections, seconds, rounds)
     cold = cold_starts(table, names, spawns)
     text = report(table, names, load, cold, " ".join(["Benchmarks/bench.py"] + sys.argv[1:]), args.connections, seconds, rounds, spawns)
+    if "swift-fc-runtime" in names:
+        text += f"\nInstance sampler: {sampler_cost(release_bin_path(), 5 if args.quick else 20):.2f} ms of CPU per period (1 s period, idle).\n"
     print(text)
     if args.output:
         with open(args.output, "w") as out:
