@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FCRuntime", targets: ["FCRuntime"]),
         .executable(name: "hello", targets: ["hello"]),
         .executable(name: "conformance-function", targets: ["conformance-function"]),
+        .executable(name: "fc-local", targets: ["fc-local"]),
     ],
     dependencies: [
         // Only HummingbirdCore is used; no traits keeps swift-configuration and full Foundation out of the binary.
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -50,6 +52,17 @@ let package = Package(
             path: "Examples/conformance-function",
             swiftSettings: strictSettings
         ),
+        // The local emulator: runs a function the way Function Compute does (a developer tool; full Foundation is fine).
+        .executableTarget(
+            name: "fc-local",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The benchmark's floor: a bare HummingbirdCore echo server (see Benchmarks/README.md).
         .executableTarget(
             name: "bench-hummingbird-echo",
@@ -72,6 +85,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FCLocalTests",
+            dependencies: [],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+
+/// The event of an event invocation.
+struct EventOptions: ParsableArguments {
+    @Option(help: "The event text (for example JSON).")
+    var event: String?
+
+    @Option(help: "Read the event from a file; - reads standard input.")
+    var eventFile: String?
+
+    @Option(help: "The event's content type; a JSON type makes fc-local check that the event is valid JSON.")
+    var contentType: String = "application/octet-stream"
+
+    func request() throws -> InvocationRequest {
+        guard event == nil || eventFile == nil else { throw LocalError.usage("use --event or --event-file, not both") }
+        var body = Data((event ?? "").utf8)
+        if let eventFile {
+            if eventFile == "-" {
+                body = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                guard let data = FileManager.default.contents(atPath: eventFile) else {
+                    throw LocalError.usage("cannot read the event file \(eventFile)")
+                }
+                body = data
+            }
+        }
+        if contentType.lowercased().contains("json") {
+            do {
+                _ = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+            } catch {
+                throw LocalError.usage("the event is not valid JSON (content type \(contentType))")
+            }
+        }
+        return InvocationRequest(method: "POST", path: "/invoke", headers: [("Content-Type", contentType)], body: body, isHTTP: false)
+    }
+}
+
+/// The request of an HTTP-trigger invocation.
+struct HTTPOptions: ParsableArguments {
+    @Flag(name: .customLong("http"), help: "Send an HTTP-trigger invocation (x-fc-control-path: /http-invoke).")
+    var enabled = false
+
+    @Option(help: "The HTTP method.")
+    var method: String = "GET"
+
+    @Option(help: "The path, with its query.")
+    var path: String = "/"
+
+    @Option(name: .customShort("H"), help: "A header, 'Name: value' (repeatable).")
+    var header: [String] = []
+
+    @Option(help: "The request body.")
+    var data: String?
+
+    @Option(help: "Read the request body from a file; - reads standard input.")
+    var dataFile: String?
+
+    func request() throws -> InvocationRequest {
+        guard path.hasPrefix("/") else { throw LocalError.usage("--path must start with /") }
+        let headers = try header.map { text -> (String, String) in
+            guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
+                throw LocalError.usage("a header must look like 'Name: value', got '\(text)'")
+            }
+            return (String(text[..<colon]).trimmingCharacters(in: .whitespaces), String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+        }
+        var body = Data((data ?? "").utf8)
+        if let dataFile {
+            if dataFile == "-" {
+                body = FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                guard let contents = FileManager.default.contents(atPath: dataFile) else { throw LocalError.usage("cannot read \(dataFile)") }
+                body = contents
+            }
+        }
+        return InvocationRequest(method: method.uppercased(), path: path, headers: headers, body: body, isHTTP: true)
+    }
+}
+
+/// The platform's view of the function: names, limits, and the headers and environment FC sends.
+struct PlatformOptions: ParsableArguments {
+    @Option(help: "x-fc-function-handler.")
+    var handler: String = "index.handler"
+
+    @Flag(help: "Call POST /initialize before the invocation, as FC does when an initializer is configured.")
+    var initializer = false
+
+    @Option(help: "The invocation timeout in seconds.")
+    var timeout: Double = 60
+
+    @Option(help: "The function's memory in MB.")
+    var memory: Int = 512
+
+    @Option(help: "The service name (FC 2.0).")
+    var service: String = "default"
+
+    @Option(help: "The function name.")
+    var function: String = "hello"
+
+    @Option(help: "The qualifier.")
+    var qualifier: String = "LATEST"
+
+    @Option(help: "The region.")
+    var region: String = "cn-hangzhou"
+
+    @Option(help: "Listen on this port instead of a free one.")
+    var port: Int?
+
+    /// FC's environment for the instance (CONTRACT §1); the user's `FC_*` variables are not passed on.
+    func environment(port: Int, handler: String) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FC_") }
+        environment["FC_SERVER_PORT"] = String(port)
+        environment["FC_CUSTOM_LISTEN_PORT"] = String(port)
+        environment["FC_FUNC_CODE_PATH"] = FileManager.default.currentDirectoryPath
+        environment["FC_FUNCTION_NAME"] = function
+        environment["FC_FUNCTION_HANDLER"] = handler
+        environment["FC_FUNCTION_MEMORY_SIZE"] = String(memory)
+        environment["FC_SERVICE_NAME"] = service
+        environment["FC_QUALIFIER"] = qualifier
+        environment["FC_REGION"] = region
+        environment["FC_ACCOUNT_ID"] = accountID
+        environment["FC_INSTANCE_ID"] = "c-local-" + UUID().uuidString.prefix(8).lowercased()
+        return environment
+    }
+
+    var accountID: String { ProcessInfo.processInfo.environment["ALIBABA_CLOUD_ACCOUNT_ID"] ?? "1234567890" }
+
+    /// The headers FC sends with every call (CONTRACT §2), credentials from the user's `ALIBABA_CLOUD_*` variables.
+    func headers(requestID: String, controlPath: String) -> [(String, String)] {
+        let environment = ProcessInfo.processInfo.environment
+        let timeoutText = timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
+        return [
+            ("x-fc-request-id", requestID),
+            ("x-fc-control-path", controlPath),
+            ("x-fc-function-name", function),
+            ("x-fc-function-handler", handler),
+            ("x-fc-function-memory", String(memory)),
+            ("x-fc-function-timeout", timeoutText),
+            ("x-fc-function-initializer", initializer ? "index.initializer" : ""),
+            ("x-fc-initialization-timeout", timeoutText),
+            ("x-fc-region", region),
+            ("x-fc-account-id", accountID),
+            ("x-fc-qualifier", qualifier),
+            ("x-fc-version-id", ""),
+            ("x-fc-service-name", service),
+            ("x-fc-service-logproject", ""),
+            ("x-fc-service-logstore", ""),
+            ("x-fc-retry-count", "0"),
+            ("x-fc-access-key-id", environment["ALIBABA_CLOUD_ACCESS_KEY_ID"] ?? ""),
+            ("x-fc-access-key-secret", environment["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] ?? ""),
+            ("x-fc-security-token", environment["ALIBABA_CLOUD_SECURITY_TOKEN"] ?? ""),
+        ].filter { !$0.1.isEmpty || $0.0 == "x-fc-function-handler" }
+    }
+}

@@ -1,0 +1,89 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One request to send: an event invocation or an HTTP-trigger invocation.
+struct InvocationRequest: Sendable {
+    let method: String
+    let path: String
+    let headers: [(String, String)]
+    let body: Data
+    let isHTTP: Bool
+}
+
+/// What one invocation answered, as fc-local saw it.
+struct InvocationResult: Sendable {
+    let requestID: String
+    let status: Int
+    let reason: String
+    let headers: [(String, String)]
+    let body: Data
+    /// Request sent → response received, on fc-local's clock.
+    let latency: Duration
+
+    var fcStatus: String? { headers.first { $0.0.lowercased() == "x-fc-status" }?.1 }
+    var isFunctionError: Bool { fcStatus == "404" }
+
+    /// The response as `curl -i` prints it.
+    var curlStyle: Data {
+        var head = "HTTP/1.1 \(status) \(reason)\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        return Data((head + "\r\n").utf8) + body
+    }
+}
+
+/// Sends invocations to the function's port with the headers FC sends, enforcing the timeout plus a grace period
+/// even when the function itself does not.
+struct Invoker: Sendable {
+    let port: Int
+    let platform: PlatformOptions
+
+    static let grace: Duration = .seconds(3)
+
+    func initialize() async throws -> InvocationResult {
+        try await send(
+            InvocationRequest(method: "POST", path: "/initialize", headers: [], body: Data(), isHTTP: false),
+            requestID: UUID().uuidString.lowercased(), controlPath: "/initialize")
+    }
+
+    /// Sends `request` `times` times, `concurrency` at a time; the first one alone (it is the cold start).
+    func run(_ request: InvocationRequest, times: Int, concurrency: Int) async throws -> [InvocationResult] {
+        let controlPath = request.isHTTP ? "/http-invoke" : "/invoke"
+        var results = [try await send(request, requestID: UUID().uuidString.lowercased(), controlPath: controlPath)]
+        var remaining = times - 1
+        while remaining > 0 {
+            let batch = min(concurrency, remaining)
+            remaining -= batch
+            let batchResults = try await withThrowingTaskGroup(of: InvocationResult.self) { group in
+                for _ in 0..<batch {
+                    group.addTask { try await send(request, requestID: UUID().uuidString.lowercased(), controlPath: controlPath) }
+                }
+                return try await group.reduce(into: [InvocationResult]()) { $0.append($1) }
+            }
+            results += batchResults
+        }
+        return results
+    }
+
+    private func send(_ request: InvocationRequest, requestID: String, controlPath: String) async throws -> InvocationResult {
+        var http = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(request.path)")
+        http.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { http.headers.add(name: name, value: value) }
+        for (name, value) in platform.headers(requestID: requestID, controlPath: controlPath) { http.headers.replaceOrAdd(name: name, value: value) }
+        http.body = .bytes(ByteBuffer(bytes: request.body))
+        let limit = Duration.milliseconds(Int64(platform.timeout * 1000)) + Self.grace
+        let started = ContinuousClock.now
+        do {
+            let response = try await HTTPClient.shared.execute(http, deadline: .now() + .nanoseconds(Int64(limit.components.seconds) * 1_000_000_000))
+            let body = try await response.body.collect(upTo: 128 * 1024 * 1024)
+            return InvocationResult(
+                requestID: requestID, status: Int(response.status.code), reason: response.status.reasonPhrase,
+                headers: response.headers.map { ($0.name, $0.value) }, body: Data(body.readableBytesView), latency: .now - started)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw LocalError(kind: .functionError, message: "request \(requestID) got no answer within the \(platform.timeout) s timeout plus \(Self.grace) grace")
+        } catch let error as HTTPClientError {
+            throw LocalError(kind: .functionError, message: "request \(requestID) failed: \(error) (did the function crash?)")
+        }
+    }
+}
