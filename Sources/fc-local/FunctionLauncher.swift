@@ -54,15 +54,19 @@ final class FunctionInstance: Sendable {
         relay.attach(stderr.fileHandleForReading)
         let launchedAt = ContinuousClock.now
         do {
-            try process.run()
+            try withUnblockedSignals { try process.run() }
         } catch {
             throw LocalError.startup("cannot start the function: \(error.localizedDescription)")
         }
         RunningChildren.shared.add(process)
         let deadline = launchedAt.advanced(by: startTimeout)
+        var takenByAnother = false
         while ContinuousClock.now < deadline {
             if PortProbe.accepts(port) {
-                return FunctionInstance(process: process, port: port, relay: relay, launchedAt: launchedAt, readyAfter: .now - launchedAt)
+                if ListenerOwnership.isOwned(port: port, by: process.processIdentifier) ?? true {
+                    return FunctionInstance(process: process, port: port, relay: relay, launchedAt: launchedAt, readyAfter: .now - launchedAt)
+                }
+                takenByAnother = true
             }
             if !process.isRunning {
                 try? await Task.sleep(for: .milliseconds(50))
@@ -73,9 +77,10 @@ final class FunctionInstance: Sendable {
         }
         let instance = FunctionInstance(process: process, port: port, relay: relay, launchedAt: launchedAt, readyAfter: .zero)
         instance.kill()
-        throw LocalError.startup(
-            "the function did not listen on port \(port) within \(startTimeout) (it must bind 0.0.0.0 and the port in FC_SERVER_PORT)",
-            output: relay.recentOutput)
+        let reason = takenByAnother
+            ? "another process took port \(port) before the function could bind it; run again, or choose a port with --port"
+            : "the function did not listen on port \(port) within \(startTimeout) (it must bind 0.0.0.0 and the port in FC_SERVER_PORT)"
+        throw LocalError.startup(reason, output: relay.recentOutput)
     }
 
     /// Stops the function as FC does: SIGTERM (the runtime then runs its pre-stop hook), SIGKILL after `grace`.
@@ -98,32 +103,34 @@ final class FunctionInstance: Sendable {
     }
 }
 
-/// The children fc-local started, so that Ctrl-C (SIGINT) or SIGTERM never leaves one behind.
+/// The function process fc-local runs, so that Ctrl-C (SIGINT) or SIGTERM never leaves it behind.
+///
+/// The signal handler is a plain C handler that kills the child and exits (`kill` and `_exit` are async-signal-safe).
+/// Signals must not be set to "ignore" for this (as dispatch signal sources require): ignored signals are
+/// inherited across `exec`, and the function would then ignore the SIGTERM that stops it gracefully.
 final class RunningChildren: Sendable {
     static let shared = RunningChildren()
-    private let processes = Mutex<[ObjectIdentifier: Process]>([:])
-    // Written once, from `installSignalHandlers` before any child starts; kept only so the sources stay alive.
-    private nonisolated(unsafe) var sources: [any DispatchSourceSignal] = []
 
-    func add(_ process: Process) { processes.withLock { $0[ObjectIdentifier(process)] = process } }
-    func remove(_ process: Process) { _ = processes.withLock { $0.removeValue(forKey: ObjectIdentifier(process)) } }
+    func add(_ process: Process) { currentChildPID.store(process.processIdentifier, ordering: .relaxed) }
 
-    /// On SIGINT or SIGTERM: kill every child, then exit 130 (SIGINT) or 143 (SIGTERM).
+    func remove(_ process: Process) {
+        _ = currentChildPID.compareExchange(expected: process.processIdentifier, desired: 0, ordering: .relaxed)
+    }
+
+    /// On SIGINT or SIGTERM: kill the child, then exit 128 + the signal (130 for Ctrl-C).
     func installSignalHandlers() {
-        for (signalNumber, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [self] in
-                for process in processes.withLock({ Array($0.values) }) where process.isRunning {
-                    Foundation.kill(process.processIdentifier, SIGKILL)
-                }
-                exit(status)
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber) { received in
+                let pid = currentChildPID.load(ordering: .relaxed)
+                if pid > 0 { kill(pid, SIGKILL) }
+                _exit(128 + received)
             }
-            source.resume()
-            sources.append(source)
         }
     }
 }
+
+/// The pid of the running function (0 when none), read by the signal handler.
+private let currentChildPID = Atomic<Int32>(0)
 
 /// Whether something accepts TCP connections on a loopback port, and finding free ports.
 enum PortProbe {
@@ -212,4 +219,18 @@ enum ProductBuilder {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+}
+
+/// Runs `body` (a process spawn) with no signal blocked on this thread, then restores the thread's mask.
+///
+/// A child inherits the spawning thread's signal mask, and the threads Swift concurrency runs on block most
+/// signals. FC starts `bootstrap` with nothing blocked; a function started with SIGTERM blocked would never see
+/// the graceful stop (a Swift runtime copes, since dispatch reads blocked signals through signalfd; Python, Go or
+/// Node would not).
+func withUnblockedSignals<T>(_ body: () throws -> T) rethrows -> T {
+    var none = sigset_t(), previous = sigset_t()
+    sigemptyset(&none)
+    pthread_sigmask(SIG_SETMASK, &none, &previous)
+    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+    return try body()
 }

@@ -14,17 +14,7 @@ struct EventOptions: ParsableArguments {
 
     func request() throws -> InvocationRequest {
         guard event == nil || eventFile == nil else { throw LocalError.usage("use --event or --event-file, not both") }
-        var body = Data((event ?? "").utf8)
-        if let eventFile {
-            if eventFile == "-" {
-                body = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                guard let data = FileManager.default.contents(atPath: eventFile) else {
-                    throw LocalError.usage("cannot read the event file \(eventFile)")
-                }
-                body = data
-            }
-        }
+        let body = try eventFile.map { try readInput($0, what: "the event file") } ?? Data((event ?? "").utf8)
         if contentType.lowercased().contains("json") {
             do {
                 _ = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
@@ -64,15 +54,7 @@ struct HTTPOptions: ParsableArguments {
             }
             return (String(text[..<colon]).trimmingCharacters(in: .whitespaces), String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
         }
-        var body = Data((data ?? "").utf8)
-        if let dataFile {
-            if dataFile == "-" {
-                body = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                guard let contents = FileManager.default.contents(atPath: dataFile) else { throw LocalError.usage("cannot read \(dataFile)") }
-                body = contents
-            }
-        }
+        let body = try dataFile.map { try readInput($0, what: "the data file") } ?? Data((data ?? "").utf8)
         return InvocationRequest(method: method.uppercased(), path: path, headers: headers, body: body, isHTTP: true)
     }
 }
@@ -151,4 +133,11 @@ struct PlatformOptions: ParsableArguments {
             ("x-fc-security-token", environment["ALIBABA_CLOUD_SECURITY_TOKEN"] ?? ""),
         ].filter { !$0.1.isEmpty || $0.0 == "x-fc-function-handler" }
     }
+}
+
+/// The contents of `path`, or standard input for `-`.
+func readInput(_ path: String, what: String) throws -> Data {
+    if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+    guard let data = FileManager.default.contents(atPath: path) else { throw LocalError.usage("cannot read \(what) \(path)") }
+    return data
 }

@@ -9,10 +9,12 @@ import Testing
         #expect(RecordJSON.twoDecimals(value) == text)
     }
 
-    @Test func stringsAreEscaped() {
-        var json = RecordJSON()
-        json.add("a\"b", "line\nbreak \"quoted\" back\\slash \u{1}")
-        #expect(json.json == #"{"a\"b":"line\nbreak \"quoted\" back\\slash \u0001"}"#)
+    @Test func stringsAreEscapedAndTheTopicCannotBreakTheLine() {
+        var json = RecordJSON(topic: "T:svc/fn\nFORGED")
+        json.add("k", "line\nbreak \"quoted\" back\\slash \u{1}")
+        #expect(json.text == #"T:svc/fn\nFORGED {"k":"line\nbreak \"quoted\" back\\slash \u0001"}"#)
+        #expect(json.line.filter { $0 == UInt8(ascii: "\n") }.count == 1)
+        #expect(json.line.last == UInt8(ascii: "\n"))
     }
 
     static let insights = InsightsRecord(

@@ -31,9 +31,14 @@ struct InsightsRecord: Sendable {
     /// The topic the log store groups records by.
     var topic: String { "FCInsights:\(serviceName)/\(functionName)" }
 
-    /// The whole line, topic then JSON.
-    var line: String {
-        var json = RecordJSON()
+    /// The whole line, topic then JSON, newline included.
+    var lineBytes: [UInt8] { json.line }
+
+    /// The line as text, without the newline.
+    var line: String { json.text }
+
+    private var json: RecordJSON {
+        var json = RecordJSON(topic: topic)
         json.add("serviceName", serviceName)
         json.add("functionName", functionName)
         json.add("versionId", versionID)
@@ -55,7 +60,7 @@ struct InsightsRecord: Sendable {
         json.add("instanceID", instanceID)
         json.add("hostname", hostname)
         json.add("invocationType", invocationType)
-        return "\(topic) \(json.json)"
+        return json
     }
 }
 
@@ -82,8 +87,14 @@ struct InstanceMetricsRecord: Sendable, Equatable {
 
     var topic: String { "FCInstanceMetrics:\(serviceName)/\(functionName)" }
 
-    var line: String {
-        var json = RecordJSON()
+    /// The whole line, newline included.
+    var lineBytes: [UInt8] { json.line }
+
+    /// The line as text, without the newline.
+    var line: String { json.text }
+
+    private var json: RecordJSON {
+        var json = RecordJSON(topic: topic)
         json.add("aggPeriodSeconds", aggPeriodSeconds)
         json.add("concurrentRequests", concurrentRequests)
         json.add("cpuPercent", twoDecimals: cpuPercent)
@@ -103,6 +114,6 @@ struct InstanceMetricsRecord: Sendable, Equatable {
         json.add("txBytes", txBytes)
         json.add("txTotalBytes", txTotalBytes)
         json.add("versionId", versionID)
-        return "\(topic) \(json.json)"
+        return json
     }
 }

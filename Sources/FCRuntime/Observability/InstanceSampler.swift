@@ -36,7 +36,7 @@ struct InstanceSampler: Service {
                 try await Task.sleep(for: period)
                 let (record, next) = sample(after: baseline)
                 baseline = next
-                output.writeLine(LineText.line(record.line))
+                output.writeLine(record.lineBytes)
             }
         }
     }

@@ -1,41 +1,55 @@
-/// Builds the compact JSON objects of the monitoring records with keys in a fixed order (the order of the
-/// monitoring manual), without Foundation: records are written on every invocation.
+/// Builds the monitoring records' lines — `<topic> {compact JSON}\n` — as bytes, with keys in a fixed order (the
+/// order of the monitoring manual), in one pass and without Foundation: a record is written on every invocation.
+///
+/// JSON escaping leaves no raw control character in the object, so the finished line can be written as it is.
 struct RecordJSON {
-    private(set) var text = "{"
+    private(set) var bytes: [UInt8]
 
-    mutating func add(_ key: String, _ value: String) {
-        separator(key)
-        Self.appendQuoted(value, to: &text)
+    /// Starts the line with its topic (escaped like any log text) and the opening brace.
+    init(topic: String) {
+        bytes = []
+        bytes.reserveCapacity(512)
+        LineText.appendEscaped(topic, to: &bytes)
+        bytes.append(contentsOf: " {".utf8)
     }
 
-    mutating func add(_ key: String, _ value: Int) {
+    mutating func add(_ key: StaticString, _ value: String) {
         separator(key)
-        text += String(value)
+        Self.appendQuoted(value, to: &bytes)
     }
 
-    mutating func add(_ key: String, _ value: Int64) {
+    mutating func add(_ key: StaticString, _ value: Int) {
         separator(key)
-        text += String(value)
+        bytes.append(contentsOf: String(value).utf8)
     }
 
-    mutating func add(_ key: String, _ value: Bool) {
+    mutating func add(_ key: StaticString, _ value: Int64) {
         separator(key)
-        text += value ? "true" : "false"
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func add(_ key: StaticString, _ value: Bool) {
+        separator(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
     /// A number with exactly two decimals, as the manual shows them (`22.00`, `20.49`).
-    mutating func add(_ key: String, twoDecimals value: Double) {
+    mutating func add(_ key: StaticString, twoDecimals value: Double) {
         separator(key)
-        text += Self.twoDecimals(value)
+        bytes.append(contentsOf: Self.twoDecimals(value).utf8)
     }
 
-    /// The finished object.
-    var json: String { text + "}" }
+    /// The finished line, newline included.
+    var line: [UInt8] { bytes + [UInt8(ascii: "}"), UInt8(ascii: "\n")] }
 
-    private mutating func separator(_ key: String) {
-        if text.utf8.count > 1 { text += "," }
-        Self.appendQuoted(key, to: &text)
-        text += ":"
+    /// The finished line as text, without the newline.
+    var text: String { String(decoding: bytes + [UInt8(ascii: "}")], as: UTF8.self) }
+
+    private mutating func separator(_ key: StaticString) {
+        if bytes.last != UInt8(ascii: "{") { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: "\":".utf8)
     }
 
     static func twoDecimals(_ value: Double) -> String {
@@ -46,30 +60,21 @@ struct RecordJSON {
     }
 
     /// Appends `value` as a JSON string literal.
-    static func appendQuoted(_ value: String, to text: inout String) {
-        text += "\""
-        var plain = true
-        for byte in value.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            plain = false
-            break
-        }
-        if plain {
-            text += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": text += "\\\""
-                case "\\": text += "\\\\"
-                case "\n": text += "\\n"
-                case "\r": text += "\\r"
-                case "\t": text += "\\t"
-                case let control where control.value < 0x20:
-                    let hex = String(control.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: text.unicodeScalars.append(scalar)
-                }
+    static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = String(byte, radix: 16)
+                bytes.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+            default: bytes.append(byte)
             }
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -85,7 +85,7 @@ final class InvocationEngine: Sendable {
             .invoke, context: context, timeout: context.function.timeout,
             trailer: { result in
                 configuration.requestMetrics
-                    ? insightsRecord(context, result: result, type: type, initializationDuration: initializationDuration).line : nil
+                    ? insightsRecord(context, result: result, type: type, initializationDuration: initializationDuration).lineBytes : nil
             }
         ) {
             if let initializerError { throw ReportedFunctionError(body: initializerError) }

@@ -1,6 +1,6 @@
 /// The one place where every operation (event and HTTP invocations, the initializer, lifecycle hooks) is timed,
 /// framed by its FC Start/End lines, raced against its timeout and mapped to a response. A `trailer` (the
-/// `FCInsights` record of invocations) is written in the same write as the End line.
+/// `FCInsights` record of invocations, a complete line) is written in the same write as the End line.
 struct InvocationPipeline: Sendable {
     let output: any LineOutput
 
@@ -19,7 +19,7 @@ struct InvocationPipeline: Sendable {
         _ operation: FCLogLine.Operation,
         context: FCContext,
         timeout: Duration,
-        trailer: (Result) -> String? = { _ in nil },
+        trailer: (Result) -> [UInt8]? = { _ in nil },
         _ body: @escaping @Sendable () async throws -> RuntimeResponse
     ) async -> Result {
         output.writeLine(LineText.line(FCLogLine.start(operation, requestID: context.requestID)))
@@ -51,7 +51,7 @@ struct InvocationPipeline: Sendable {
             response: response, outcome: outcome, error: errorBody, duration: duration, startedAtEpochMilliseconds: startedAtEpochMilliseconds)
         // The End line and its record (FCInsights) leave in one write, so nothing can come between them.
         var lines = LineText.line(FCLogLine.end(operation, requestID: context.requestID, outcome: outcome))
-        if let record = trailer(result) { lines += LineText.line(record) }
+        if let record = trailer(result) { lines += record }
         output.writeLine(lines)
         return result
     }

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Whether a listening TCP port belongs to a given process (or one of its direct children), from `/proc`.
+///
+/// fc-local picks a free port and hands it to the function; until the function binds it, any other process may
+/// take it. Readiness therefore means "our function listens on the port", not merely "something answers there".
+enum ListenerOwnership {
+    /// `nil` when `/proc` cannot tell (not Linux): the caller then trusts a successful connection.
+    static func isOwned(port: Int, by pid: Int32) -> Bool? {
+        guard let inodes = listeningSocketInodes(port: port) else { return nil }
+        guard !inodes.isEmpty else { return false }
+        let processes = [pid] + children(of: pid)
+        return processes.contains { process in
+            let directory = "/proc/\(process)/fd"
+            let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            return descriptors.contains { descriptor in
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(descriptor)"),
+                      target.hasPrefix("socket:[")
+                else { return false }
+                return inodes.contains(String(target.dropFirst(8).dropLast()))
+            }
+        }
+    }
+
+    /// Inodes of sockets listening on `port` (IPv4 and IPv6).
+    private static func listeningSocketInodes(port: Int) -> Set<String>? {
+        var inodes = Set<String>()
+        var readAny = false
+        let portHex = String(format: "%04X", port)
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            readAny = true
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                // local_address is ADDRESS:PORT in hex; state 0A is LISTEN; field 9 is the inode.
+                guard fields.count > 9, fields[1].hasSuffix(":" + portHex), fields[3] == "0A" else { continue }
+                inodes.insert(String(fields[9]))
+            }
+        }
+        return readAny ? inodes : nil
+    }
+
+    private static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { candidate in
+            guard let stat = try? String(contentsOfFile: "/proc/\(candidate)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
+    }
+}
