@@ -29,13 +29,18 @@ def release_bin_path():
         ["swift", "build", "-c", "release", "--static-swift-stdlib", "--show-bin-path"], cwd=ROOT, text=True).strip()
 
 
+PEER_APP = os.path.join(BENCH, "Peers", "hummingbird-app")
+
+
 def contenders(bin_path):
     """name -> (command, extra environment, description)."""
+    app_bin = subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=PEER_APP, text=True).strip()
     return {
         "swift-fc-runtime": ([os.path.join(bin_path, "conformance-function")], {}, "this runtime, `echo` handler"),
         "records-off": ([os.path.join(bin_path, "conformance-function")], {"SWIFT_FC_REQUEST_METRICS": "false"},
                         "this runtime, FCInsights record off"),
         "hummingbird-core": ([os.path.join(bin_path, "bench-hummingbird-echo")], {}, "bare HummingbirdCore echo (the floor)"),
+        "hummingbird-app": ([os.path.join(app_bin, "hummingbird-app-echo")], {}, "Hummingbird Application + Router echo"),
     }
 
 
@@ -229,6 +234,7 @@ def main():
     args = parser.parse_args()
     for product in ("conformance-function", "bench-hummingbird-echo"):
         subprocess.check_call(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", product], cwd=ROOT)
+    subprocess.check_call(["swift", "build", "-c", "release"], cwd=PEER_APP)
     table = contenders(release_bin_path())
     names = args.contenders.split(",") if args.contenders else list(table)
     seconds, rounds, spawns = (3, 2, 5) if args.quick else (10, 5, 25)
