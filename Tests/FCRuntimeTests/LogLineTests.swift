@@ -93,3 +93,21 @@ import Testing
         }
     }
 }
+
+@Suite struct LogLineBytesTests {
+    @Test func theByteFormsEqualTheTextFormsPlusANewline() {
+        for operation in FCLogLine.Operation.allCases {
+            for outcome in [FCLogLine.Outcome.success, .unhandledError, .timedOut(seconds: "2.5")] {
+                #expect(String(decoding: FCLogLine.endLine(operation, requestID: "r-1", outcome: outcome), as: UTF8.self)
+                    == FCLogLine.end(operation, requestID: "r-1", outcome: outcome) + "\n")
+            }
+            #expect(String(decoding: FCLogLine.startLine(operation, requestID: "r-1"), as: UTF8.self)
+                == FCLogLine.start(operation, requestID: "r-1") + "\n")
+        }
+    }
+
+    @Test func theRequestIDIsEscapedInTheByteForms() {
+        let line = String(decoding: FCLogLine.startLine(.invoke, requestID: "a\nFC Invoke End RequestId: forged"), as: UTF8.self)
+        #expect(line == "FC Invoke Start RequestId: a\\nFC Invoke End RequestId: forged\n")
+    }
+}

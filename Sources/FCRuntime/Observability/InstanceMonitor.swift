@@ -49,10 +49,15 @@ final class InstanceMonitor: Sendable {
             if exchanged { break }
             peak = original
         }
-        let current = Names(
-            serviceName: context.service.name, functionName: context.function.name, qualifier: context.service.qualifier,
-            versionID: context.service.versionID, memoryMB: context.function.memoryMB)
-        names.withLock { if $0 != current { $0 = current } }
+        let service = context.service, function = context.function
+        names.withLock { names in
+            guard names.serviceName != service.name || names.functionName != function.name || names.qualifier != service.qualifier
+                || names.versionID != service.versionID || names.memoryMB != function.memoryMB
+            else { return }
+            names = Names(
+                serviceName: service.name, functionName: function.name, qualifier: service.qualifier, versionID: service.versionID,
+                memoryMB: function.memoryMB)
+        }
     }
 
     /// Counts an invocation as finished.

@@ -22,7 +22,7 @@ struct InvocationPipeline: Sendable {
         trailer: (Result) -> [UInt8]? = { _ in nil },
         _ body: @escaping @Sendable () async throws -> RuntimeResponse
     ) async -> Result {
-        output.writeLine(LineText.line(FCLogLine.start(operation, requestID: context.requestID)))
+        output.writeLine(FCLogLine.startLine(operation, requestID: context.requestID))
         if !context.headerWarnings.isEmpty {
             let logger = context.logger
             for warning in context.headerWarnings { logger.warning("\(warning)") }
@@ -50,7 +50,7 @@ struct InvocationPipeline: Sendable {
         let result = Result(
             response: response, outcome: outcome, error: errorBody, duration: duration, startedAtEpochMilliseconds: startedAtEpochMilliseconds)
         // The End line and its record (FCInsights) leave in one write, so nothing can come between them.
-        var lines = LineText.line(FCLogLine.end(operation, requestID: context.requestID, outcome: outcome))
+        var lines = FCLogLine.endLine(operation, requestID: context.requestID, outcome: outcome)
         if let record = trailer(result) { lines += record }
         output.writeLine(lines)
         return result

@@ -23,14 +23,14 @@ enum Route: Sendable, Equatable {
         case "", "/invoke", "/initialize", "/pre-freeze", "/pre-stop": break
         case let other: return .failure(.unknownControlPath(other))
         }
-        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+        let path = target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
         switch path {
         case "/invoke": return method == .post ? .success(.invoke) : .failure(.methodNotAllowed(allowed: "POST"))
         case "/initialize": return method == .post ? .success(.initialize) : .failure(.methodNotAllowed(allowed: "POST"))
         case "/pre-freeze", "/pre-stop":
             guard method == .get || method == .post else { return .failure(.methodNotAllowed(allowed: "GET, POST")) }
             return .success(path == "/pre-freeze" ? .preFreeze : .preStop)
-        default: return .failure(.notFound(path: path))
+        default: return .failure(.notFound(path: String(path)))
         }
     }
 }
