@@ -64,13 +64,15 @@ struct InvokeCommand: AsyncParsableCommand {
             let invoker = Invoker(port: port, platform: platform)
             let results = try await invoker.run(request, times: `repeat`, concurrency: concurrency)
             failed = results.contains { $0.isFunctionError }
-            let last = results.last!
-            FileHandle.standardOutput.write(http.enabled ? last.curlStyle : last.body)
             for result in results {
                 let record = await relay.insights(for: result.requestID)
                 Summary.print(result, record: record, memoryMB: platform.memory, readyAfter: instance.readyAfter, style: style, compact: `repeat` > 1)
             }
             if `repeat` > 1 { Summary.printStatistics(results, style: style) }
+            // The answer comes last, alone on stdout; a terminal also gets a final newline, a pipe the exact bytes.
+            let answer = http.enabled ? results.last!.curlStyle : results.last!.body
+            FileHandle.standardOutput.write(answer)
+            if isatty(1) == 1, answer.last != UInt8(ascii: "\n") { FileHandle.standardOutput.write(Data("\n".utf8)) }
         } catch {
             await instance.stop()
             throw error

@@ -12,8 +12,8 @@ struct RuntimeResponse: Sendable {
     var body: ByteBuffer
 
     /// A function success: HTTP 200 and `x-fc-status: 200` (CONTRACT §3).
-    static func success(_ body: ByteBuffer, contentType: String = "application/octet-stream") -> RuntimeResponse {
-        RuntimeResponse(status: .ok, headers: [FCHeaderName.status: "200", .contentType: contentType], body: body)
+    static func success(_ body: ByteBuffer) -> RuntimeResponse {
+        RuntimeResponse(status: .ok, headers: [FCHeaderName.status: "200", .contentType: "application/octet-stream"], body: body)
     }
 
     /// A function error: HTTP 404, `x-fc-status: 404` and the built-in runtimes' JSON error body.

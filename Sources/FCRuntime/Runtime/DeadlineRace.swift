@@ -72,17 +72,3 @@ enum DeadlineRace {
         }
     }
 }
-
-extension Duration {
-    /// The duration in whole nanoseconds (saturating).
-    var nanoseconds: Int {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = Int(seconds).multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? Int.max : product + Int(attoseconds / 1_000_000_000)
-    }
-
-    /// The duration in milliseconds, with fractions.
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}

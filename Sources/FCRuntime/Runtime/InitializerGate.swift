@@ -32,10 +32,10 @@ final class InitializerGate: Sendable {
     }
 
     /// Returns the successful outcome if there is one; otherwise starts `run` (or joins the run in progress)
-    /// and returns its outcome. `ranNow` is false when a finished success was reused.
+    /// and returns its outcome. `reused` is true when a finished success was returned without running anything.
     func ensure(_ run: @escaping @Sendable () async -> Outcome) async -> (outcome: Outcome, reused: Bool) {
         let task: Task<Outcome, Never>
-        switch state.withLock({ state -> Either in
+        switch state.withLock({ state -> Decision in
             switch state {
             case .succeeded(let outcome): return .done(outcome)
             case .running(let task): return .wait(task)
@@ -57,7 +57,8 @@ final class InitializerGate: Sendable {
         return (outcome, false)
     }
 
-    private enum Either {
+    /// What a caller does: take the finished success, or wait for a run.
+    private enum Decision {
         case done(Outcome)
         case wait(Task<Outcome, Never>)
     }
