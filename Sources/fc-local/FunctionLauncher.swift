@@ -62,11 +62,15 @@ final class FunctionInstance: Sendable {
         let deadline = launchedAt.advanced(by: startTimeout)
         var takenByAnother = false
         while ContinuousClock.now < deadline {
-            if PortProbe.accepts(port) {
-                if ListenerOwnership.isOwned(port: port, by: process.processIdentifier) ?? true {
-                    return FunctionInstance(process: process, port: port, relay: relay, launchedAt: launchedAt, readyAfter: .now - launchedAt)
-                }
-                takenByAnother = true
+            let ready: Bool
+            switch ListenerOwnership.listener(on: port, pid: process.processIdentifier) {
+            case .ours: ready = true
+            case .someoneElse: (ready, takenByAnother) = (false, true)
+            case .nobody: ready = false
+            case .unknown: ready = PortProbe.accepts(port)
+            }
+            if ready {
+                return FunctionInstance(process: process, port: port, relay: relay, launchedAt: launchedAt, readyAfter: .now - launchedAt)
             }
             if !process.isRunning {
                 try? await Task.sleep(for: .milliseconds(50))
@@ -85,21 +89,36 @@ final class FunctionInstance: Sendable {
 
     /// Stops the function as FC does: SIGTERM (the runtime then runs its pre-stop hook), SIGKILL after `grace`.
     func stop(grace: Duration = .seconds(15)) async {
-        guard process.isRunning else { return RunningChildren.shared.remove(process) }
+        guard hasExited == false else { return RunningChildren.shared.remove(process) }
         Foundation.kill(process.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now.advanced(by: grace)
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        await waitForExit(upTo: grace)
         kill()
         try? await Task.sleep(for: .milliseconds(50))  // let the relay print the last lines
     }
 
-    /// Kills the function at once.
+    /// Kills the function at once and waits (boundedly) until it is gone.
     func kill() {
-        if process.isRunning {
+        if !hasExited {
             Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+            while !hasExited, ContinuousClock.now < deadline { usleep(2_000) }
         }
         RunningChildren.shared.remove(process)
+    }
+
+    private func waitForExit(upTo limit: Duration) async {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while !hasExited, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    /// Whether the process has ended: Foundation saw it, or the kernel shows it gone or a zombie (so that a
+    /// missed termination notice can never make fc-local wait forever).
+    private var hasExited: Bool {
+        guard process.isRunning else { return true }
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")")
+        else { return true }
+        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
     }
 }
 
@@ -134,14 +153,23 @@ private let currentChildPID = Atomic<Int32>(0)
 
 /// Whether something accepts TCP connections on a loopback port, and finding free ports.
 enum PortProbe {
+    /// Whether a connection to the port succeeds within 100 ms (never blocks longer, even on a full backlog).
     static func accepts(_ port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var address = loopback(port)
-        return withUnsafePointer(to: &address) {
+        let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
+        }
+        if result == 0 { return true }
+        guard errno == EINPROGRESS else { return false }
+        var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+        guard poll(&poller, 1, 100) == 1 else { return false }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
+        return error == 0
     }
 
     /// Whether the port can be bound on all interfaces (as the function will bind it).

@@ -66,22 +66,40 @@ struct Invoker: Sendable {
         return results
     }
 
-    private func send(_ request: InvocationRequest, requestID: String, controlPath: String) async throws -> InvocationResult {
+    private func makeRequest(_ request: InvocationRequest, requestID: String, controlPath: String) -> HTTPClientRequest {
         var http = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(request.path)")
         http.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
         for (name, value) in platform.headers(requestID: requestID, controlPath: controlPath) { http.headers.replaceOrAdd(name: name, value: value) }
         http.body = .bytes(ByteBuffer(bytes: request.body))
+        return http
+    }
+
+    private func send(_ request: InvocationRequest, requestID: String, controlPath: String) async throws -> InvocationResult {
+        let http = makeRequest(request, requestID: requestID, controlPath: controlPath)
         let limit = Duration.milliseconds(Int64(platform.timeout * 1000)) + Self.grace
         let started = ContinuousClock.now
+        let noAnswer = LocalError(
+            kind: .functionError, message: "request \(requestID) got no answer within the \(platform.timeout) s timeout plus \(Self.grace) grace")
         do {
-            let response = try await HTTPClient.shared.execute(http, deadline: .now() + .nanoseconds(Int64(limit.components.seconds) * 1_000_000_000))
-            let body = try await response.body.collect(upTo: 128 * 1024 * 1024)
-            return InvocationResult(
-                requestID: requestID, status: Int(response.status.code), reason: response.status.reasonPhrase,
-                headers: response.headers.map { ($0.name, $0.value) }, body: Data(body.readableBytesView), latency: .now - started)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            throw LocalError(kind: .functionError, message: "request \(requestID) got no answer within the \(platform.timeout) s timeout plus \(Self.grace) grace")
+            // The client's deadline, and a structured race on top of it: fc-local must never wait longer.
+            return try await withThrowingTaskGroup(of: InvocationResult.self) { group in
+                group.addTask {
+                    let response = try await HTTPClient.shared.execute(http, deadline: .now() + .milliseconds(Int64(limit.milliseconds)))
+                    let body = try await response.body.collect(upTo: 128 * 1024 * 1024)
+                    return InvocationResult(
+                        requestID: requestID, status: Int(response.status.code), reason: response.status.reasonPhrase,
+                        headers: response.headers.map { ($0.name, $0.value) }, body: Data(body.readableBytesView), latency: .now - started)
+                }
+                group.addTask {
+                    try await Task.sleep(for: limit + .milliseconds(500))
+                    throw noAnswer
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .cancelled {
+            throw noAnswer
         } catch let error as HTTPClientError {
             throw LocalError(kind: .functionError, message: "request \(requestID) failed: \(error) (did the function crash?)")
         }

@@ -5,10 +5,27 @@ import Foundation
 /// fc-local picks a free port and hands it to the function; until the function binds it, any other process may
 /// take it. Readiness therefore means "our function listens on the port", not merely "something answers there".
 enum ListenerOwnership {
-    /// `nil` when `/proc` cannot tell (not Linux): the caller then trusts a successful connection.
-    static func isOwned(port: Int, by pid: Int32) -> Bool? {
-        guard let inodes = listeningSocketInodes(port: port) else { return nil }
-        guard !inodes.isEmpty else { return false }
+    /// Who listens on a port, as far as `/proc` tells.
+    enum Listener: Equatable {
+        /// The given process (or one of its children) listens.
+        case ours
+        /// Another process listens.
+        case someoneElse
+        /// Nobody listens yet.
+        case nobody
+        /// `/proc` cannot tell (not Linux).
+        case unknown
+    }
+
+    /// Decides readiness without connecting: a connection to a server that is slow to accept would sit in its
+    /// backlog, and enough of them block the next `connect`.
+    static func listener(on port: Int, pid: Int32) -> Listener {
+        guard let inodes = listeningSocketInodes(port: port) else { return .unknown }
+        guard !inodes.isEmpty else { return .nobody }
+        return isOwned(inodes: inodes, by: pid) ? .ours : .someoneElse
+    }
+
+    private static func isOwned(inodes: Set<String>, by pid: Int32) -> Bool {
         let processes = [pid] + children(of: pid)
         return processes.contains { process in
             let directory = "/proc/\(process)/fd"
