@@ -72,7 +72,7 @@ struct PlatformHeaders {
     /// Whether a (lower-cased) header name starts with `x-fc-`, checked on bytes.
     static func isPlatformHeader(_ name: String) -> Bool {
         var bytes = name.utf8.makeIterator()
-        for expected in "x-fc-".utf8 where bytes.next() != expected { return false }
+        for expected in FCHeaderName.platformPrefix.utf8 where bytes.next() != expected { return false }
         return true
     }
 }

@@ -63,7 +63,7 @@ final class InvocationEngine: Sendable {
         let (path, query) = Self.splitPathAndQuery(request.path ?? "/")
         let userRequest = FCHTTPRequest(
             method: request.method, path: path, query: query,
-            headers: request.headerFields.filter { !$0.name.canonicalName.hasPrefix(FCHeaderName.platformPrefix) },
+            headers: request.headerFields.filter { !PlatformHeaders.isPlatformHeader($0.name.canonicalName) },
             body: body
         )
         return await runInvocation(context, type: "http", initializerError: initializerError) {
@@ -177,7 +177,7 @@ final class InvocationEngine: Sendable {
         var headers = HTTPFields()
         for field in response.headers {
             let name = field.name.canonicalName
-            if name.hasPrefix(FCHeaderName.platformPrefix) {
+            if PlatformHeaders.isPlatformHeader(name) {
                 logger.warning("dropping response header \(name): functions may not set x-fc-* headers")
             } else if field.name != .contentLength && field.name != .transferEncoding {
                 headers.append(field)
