@@ -28,13 +28,7 @@ enum FCLogLine {
 
     /// The End line as bytes, newline included, the request id escaped.
     static func endLine(_ operation: Operation, requestID: String, outcome: Outcome) -> [UInt8] {
-        let suffix: String =
-            switch outcome {
-            case .success: ""
-            case .unhandledError: ", Error: Unhandled function error"
-            case .timedOut(let seconds): ", Error: Function timed out after \(seconds) seconds"
-            }
-        return bytes(prefix: operation.endPrefix, requestID: requestID, suffix: suffix)
+        bytes(prefix: operation.endPrefix, requestID: requestID, suffix: errorSuffix(outcome))
     }
 
     private static func bytes(prefix: [UInt8], requestID: String, suffix: String) -> [UInt8] {
@@ -53,11 +47,15 @@ enum FCLogLine {
 
     /// `FC <Operation> End RequestId: <id>`, with `, Error: …` when the operation failed.
     static func end(_ operation: Operation, requestID: String, outcome: Outcome) -> String {
-        let line = "FC \(operation.rawValue) End RequestId: \(requestID)"
+        "FC \(operation.rawValue) End RequestId: \(requestID)" + errorSuffix(outcome)
+    }
+
+    /// What follows the request id on an End line: nothing on success, `, Error: …` on failure.
+    private static func errorSuffix(_ outcome: Outcome) -> String {
         switch outcome {
-        case .success: return line
-        case .unhandledError: return line + ", Error: Unhandled function error"
-        case .timedOut(let seconds): return line + ", Error: Function timed out after \(seconds) seconds"
+        case .success: ""
+        case .unhandledError: ", Error: Unhandled function error"
+        case .timedOut(let seconds): ", Error: Function timed out after \(seconds) seconds"
         }
     }
 }
