@@ -30,6 +30,9 @@ def release_bin_path():
 
 
 PEER_APP = os.path.join(BENCH, "Peers", "hummingbird-app")
+# The loopback "collector" of the tracing-on contender: the bare HummingbirdCore server, which answers every POST
+# with 200 after reading the body, so that the collector's own cost stays small and equal across rounds.
+SINK_PORT = 0
 
 
 def contenders(bin_path):
@@ -39,6 +42,10 @@ def contenders(bin_path):
         "swift-fc-runtime": ([os.path.join(bin_path, "conformance-function")], {}, "this runtime, `echo` handler"),
         "records-off": ([os.path.join(bin_path, "conformance-function")], {"SWIFT_FC_REQUEST_METRICS": "false"},
                         "this runtime, FCInsights record off"),
+        "tracing-on": ([os.path.join(bin_path, "conformance-function")],
+                       {"SWIFT_FC_TRACING_ENDPOINT": f"http://127.0.0.1:{SINK_PORT}/api/traces",
+                        "SWIFT_FC_TRACING_SAMPLES_PER_SECOND": "1000000000"},
+                        "this runtime, every invocation traced, Jaeger Thrift to a collector on loopback"),
         "hummingbird-core": ([os.path.join(bin_path, "bench-hummingbird-echo")], {}, "bare HummingbirdCore echo (the floor)"),
         "hummingbird-app": ([os.path.join(app_bin, "hummingbird-app-echo")], {}, "Hummingbird Application + Router echo"),
     }
@@ -232,9 +239,13 @@ def main():
     parser.add_argument("--contenders", help="comma-separated subset")
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
-    for product in ("conformance-function", "bench-hummingbird-echo"):
+    for product in ([] if os.environ.get("BENCH_NO_BUILD") else ["conformance-function", "bench-hummingbird-echo"]):
         subprocess.check_call(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", product], cwd=ROOT)
     subprocess.check_call(["swift", "build", "-c", "release"], cwd=PEER_APP)
+    global SINK_PORT
+    SINK_PORT = free_port()
+    sink = Running([os.path.join(release_bin_path(), "bench-hummingbird-echo")], {}, SINK_PORT)
+    sink.wait_ready()
     table = contenders(release_bin_path())
     names = args.contenders.split(",") if args.contenders else list(table)
     seconds, rounds, spawns = (3, 2, 5) if args.quick else (10, 5, 25)
@@ -243,6 +254,7 @@ def main():
     text = report(table, names, load, cold, " ".join(["Benchmarks/bench.py"] + sys.argv[1:]), args.connections, seconds, rounds, spawns)
     if "swift-fc-runtime" in names:
         text += f"\nInstance sampler: {sampler_cost(release_bin_path(), 5 if args.quick else 20):.2f} ms of CPU per period (1 s period, idle).\n"
+    sink.stop()
     print(text)
     if args.output:
         with open(args.output, "w") as out:

@@ -25,6 +25,20 @@ function.event("json") { (request: GreetingRequest, _: FCContext) in
     GreetingReply(greeting: "Hello, \(request.name)!")
 }
 
+function.event("span") { (_: String, _: FCContext) -> String in
+    try await withSpan("CustomSpan") { span in
+        span.attributes["custom.attribute"] = "conformance"
+        try await Task.sleep(for: .milliseconds(2))
+    }
+    return "ok"
+}
+
+function.event("trace-headers") { (_: String, context: FCContext) -> [String: String] in
+    withSpan("Downstream", ofKind: .client) { _ in
+        Dictionary(context.outgoingTraceHeaders.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 function.http("http") { request, _ in
     var headers: [String: String] = [:]
     for field in request.headers {

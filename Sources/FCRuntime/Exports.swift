@@ -3,3 +3,5 @@
 @_exported import Logging
 @_exported import struct NIOCore.ByteBuffer
 @_exported import struct NIOCore.ByteBufferAllocator
+// `withSpan`, `SpanAttributes` and `ServiceContext` for custom spans.
+@_exported import Tracing

@@ -24,6 +24,12 @@ struct InvokeCommand: AsyncParsableCommand {
     @Option(help: "With --repeat: how many invocations run at once.")
     var concurrency: Int = 1
 
+    @Flag(help: "Trace each invocation as FC does (a platform span, baggage and a collector on loopback) and print the trace tree.")
+    var trace = false
+
+    @Option(help: "Write the traces as JSON in the shape of Jaeger's /api/traces/{id} to this file (implies --trace).")
+    var traceOutput: String?
+
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -49,20 +55,27 @@ struct InvokeCommand: AsyncParsableCommand {
         let request = try http.enabled ? http.request() : event.request()
         let port = try choosePort()
         let relay = OutputRelay(style: style)
+        let collector = trace || traceOutput != nil ? try await TraceCollector.start() : nil
+        defer { collector?.stop() }
+        let spawnedAt = PlatformTrace.nowMicroseconds
         let instance = try await FunctionInstance.launch(
             function.spec, environment: platform.environment(port: port, handler: platform.handler),
             port: port, startTimeout: .seconds(function.startTimeout), relay: relay)
+        let portReadyAt = spawnedAt + Int64(instance.readyAfter.components.seconds * 1_000_000 + instance.readyAfter.components.attoseconds / 1_000_000_000_000)
+        let invoker = Invoker(port: port, platform: platform, collector: collector, firstTrace: collector == nil ? nil : PlatformTrace())
         var failed = false
+        let results: [InvocationResult]
+        var readyAt = portReadyAt
         do {
             if platform.initializer {
-                let reply = try await Invoker(port: port, platform: platform).initialize()
+                let reply = try await invoker.initialize()
+                readyAt = PlatformTrace.nowMicroseconds
                 if reply.fcStatus == "404" {
                     FileHandle.standardOutput.write(reply.body)
                     throw LocalError(kind: .functionError, message: "the initializer failed")
                 }
             }
-            let invoker = Invoker(port: port, platform: platform)
-            let results = try await invoker.run(request, times: `repeat`, concurrency: concurrency)
+            results = try await invoker.run(request, times: `repeat`, concurrency: concurrency)
             failed = results.contains { $0.isFunctionError }
             for result in results {
                 let record = await relay.insights(for: result.requestID)
@@ -77,7 +90,13 @@ struct InvokeCommand: AsyncParsableCommand {
             await instance.stop()
             throw error
         }
+        // Stopping the function also makes its runtime flush the spans it still holds.
         await instance.stop()
+        if let collector {
+            let coldStart = PlatformTrace.ColdStart(spawnedAtMicroseconds: spawnedAt, portReadyAtMicroseconds: portReadyAt, readyAtMicroseconds: readyAt)
+            try TraceOutput(collector: collector, serviceName: "FC:\(platform.service)/\(platform.function)", style: style)
+                .report(results, coldStart: coldStart, outputFile: traceOutput)
+        }
         if failed { throw ExitCode(1) }
     }
 

@@ -1,3 +1,4 @@
+import Logging
 import Testing
 
 @testable import FCRuntime
@@ -51,5 +52,17 @@ import Testing
         #expect(runtime.registry.eventHandlerNames == ["bytes", "text", "json"])
         #expect(runtime.registry.httpHandlerNames == ["web"])
         #expect(runtime.registry.hasInitializer)
+    }
+
+    @Test func mixedBytesAndTextHandlersPassTheEventThroughUndecoded() async throws {
+        var runtime = FunctionRuntime(configuration: .init())
+        runtime.event("bytes-to-text") { (event: ByteBuffer, _: FCContext) -> String in "got \(event.readableBytes) bytes" }
+        runtime.event("text-to-bytes") { (event: String, _: FCContext) -> ByteBuffer in ByteBuffer(string: event.uppercased()) }
+        let context = FCContext(requestID: "r", deadline: .now.advanced(by: .seconds(5)), logger: Logger(label: "t"))
+        let notJSON = ByteBuffer(string: "not json")
+        let counted = try await runtime.registry.eventHandler(for: "bytes-to-text").handle(notJSON, context: context)
+        #expect(String(buffer: counted) == "got 8 bytes")
+        let shouted = try await runtime.registry.eventHandler(for: "text-to-bytes").handle(notJSON, context: context)
+        #expect(String(buffer: shouted) == "NOT JSON")
     }
 }

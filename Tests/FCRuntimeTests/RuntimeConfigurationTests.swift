@@ -31,3 +31,41 @@ import Testing
         #expect(configuration.idleConnectionTimeout == .seconds(5))
     }
 }
+
+@Suite struct TracingConfigurationTests {
+    @Test func readsTheTracingVariables() throws {
+        let configuration = try RuntimeConfiguration.fromEnvironment([
+            "SWIFT_FC_TRACING_ENDPOINT": "http://collector:14268/api/traces", "SWIFT_FC_TRACING_PROTOCOL": "OTLP",
+            "SWIFT_FC_TRACING_AK": "ak", "SWIFT_FC_TRACING_SK": "sk", "SWIFT_FC_TRACING_SAMPLES_PER_SECOND": "2.5",
+            "SWIFT_FC_TRACING_FLUSH_TIMEOUT": "0.5", "SWIFT_FC_TRACING_QUEUE_SIZE": "10",
+        ]).tracing
+        #expect(configuration.endpoint?.value == "http://collector:14268/api/traces")
+        #expect(configuration.wireProtocol == .otlpJSON)
+        #expect(configuration.accessKey == "ak" && configuration.secretKey?.value == "sk")
+        #expect(configuration.samplesPerSecond == 2.5)
+        #expect(configuration.flushTimeout == .milliseconds(500))
+        #expect(configuration.queueCapacity == 10)
+        let defaults = try RuntimeConfiguration.fromEnvironment([:]).tracing
+        #expect(defaults.endpoint == nil && defaults.wireProtocol == .jaegerThrift && defaults.samplesPerSecond == 1)
+        #expect(defaults.flushTimeout == .seconds(2))
+    }
+
+    @Test func anInvalidEndpointOrALoneKeyIsRefusedWithoutPrintingTheValue() {
+        for (env, variable) in [
+            (["SWIFT_FC_TRACING_ENDPOINT": "tcp://secret-host:1/api/traces"], "SWIFT_FC_TRACING_ENDPOINT"),
+            (["SWIFT_FC_TRACING_SK": "secret-key-value"], "SWIFT_FC_TRACING_AK"),
+        ] {
+            do {
+                _ = try RuntimeConfiguration.fromEnvironment(env)
+                Issue.record("accepted \(env.keys)")
+            } catch {
+                #expect(error.variable == variable)
+                #expect(!error.description.contains("secret"))
+            }
+        }
+        #expect(throws: ConfigurationError.self) { try RuntimeConfiguration.fromEnvironment(["SWIFT_FC_TRACING_PROTOCOL": "zipkin"]) }
+        #expect(throws: ConfigurationError.self) {
+            try RuntimeConfiguration.fromEnvironment(["SWIFT_FC_TRACING_SAMPLES_PER_SECOND": "-1"])
+        }
+    }
+}

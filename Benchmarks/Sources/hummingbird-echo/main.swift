@@ -6,6 +6,7 @@ import NIOPosix
 
 // The floor for our stack: HummingbirdCore's HTTP/1 server answering POST /invoke with the body it received and
 // `x-fc-status: 200`, with nothing else (no context, no lines, no timeout race). Same port variables as the runtime.
+// POSTs to /api/traces and /v1/traces get 202 and no body: the tracing benchmark uses it as its loopback collector.
 
 let environment = ProcessInfoShim.environment
 let port = Int(environment["FC_CUSTOM_LISTEN_PORT"] ?? environment["FC_SERVER_PORT"] ?? "9000") ?? 9000
@@ -16,6 +17,11 @@ logger.logLevel = .warning
 let server = Server(
     childChannelSetup: HTTP1Channel(responder: { request, writer, _ in
         let body = try await request.body.collect(upTo: 32 * 1024 * 1024)
+        // As a span sink for the tracing benchmark it answers like a Jaeger collector: 202, empty body.
+        if request.uri.path == "/api/traces" || request.uri.path == "/v1/traces" {
+            try await writer.write(response: Response(status: .accepted).head, body: ResponseBody())
+            return
+        }
         let response = Response(status: .ok, headers: [status: "200"], body: .init(byteBuffer: body))
         try await writer.write(response: response.head, body: response.body)
     }),

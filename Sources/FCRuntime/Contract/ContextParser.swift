@@ -89,12 +89,26 @@ struct ContextParser: Sendable {
                 warnings.append("ignoring \(FCHeaderName.spanContext.canonicalName)=\"\(LineText.excerpt(rawContext))\": \(error)")
             }
         }
+        if spanContext == nil, !headers.traceParent.isEmpty {
+            do {
+                spanContext = try JaegerSpanContext(traceParent: headers.traceParent)
+            } catch {
+                warnings.append("ignoring \(TraceHeaders.traceParent)=\"\(LineText.excerpt(headers.traceParent))\": \(error)")
+            }
+        }
+        let endpoint = headers.text(.jaegerEndpoint)
+        if !endpoint.isEmpty, TraceUploader.url(for: endpoint, wireProtocol: .jaegerThrift) == nil {
+            // The endpoint is confidential: the warning names the header, never its value.
+            warnings.append("ignoring \(FCHeaderName.jaegerEndpoint.canonicalName): not an http:// URL (spans are exported over plain HTTP)")
+        }
         var baggage = baggage(fromBase64JSON: headers.text(.spanBaggages), &warnings)
         for (key, value) in headers.baggageHeaders { baggage[key] = value }
         return TracingInfo(
             openTracingSpanContext: rawContext,
             openTracingSpanBaggages: baggage,
-            jaegerEndpoint: Secret(headers.text(.jaegerEndpoint)),
+            jaegerEndpoint: Secret(endpoint),
+            traceParent: headers.traceParent,
+            traceState: headers.traceState,
             spanContext: spanContext
         )
     }

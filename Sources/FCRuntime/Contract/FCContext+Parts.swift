@@ -89,7 +89,12 @@ public struct TracingInfo: Sendable, Hashable, CustomStringConvertible {
     public let openTracingSpanBaggages: [String: String]
     /// The Jaeger collector endpoint (`x-fc-tracing-jaeger-endpoint`); confidential.
     public let jaegerEndpoint: Secret
-    /// The parsed platform span, or `nil` when none was sent or it was invalid.
+    /// The W3C `traceparent` header (FC 3.0 and OpenTelemetry callers), else empty.
+    public let traceParent: String
+    /// The W3C `tracestate` header, else empty; passed on unchanged to downstream calls.
+    public let traceState: String
+    /// The caller's span: parsed from `x-fc-tracing-opentracing-span-context`, else from `traceparent`; `nil`
+    /// when neither was sent or valid (the invocation is then a root).
     public let spanContext: JaegerSpanContext?
 
     /// Creates tracing information.
@@ -97,20 +102,26 @@ public struct TracingInfo: Sendable, Hashable, CustomStringConvertible {
         openTracingSpanContext: String = "",
         openTracingSpanBaggages: [String: String] = [:],
         jaegerEndpoint: Secret = Secret(""),
+        traceParent: String = "",
+        traceState: String = "",
         spanContext: JaegerSpanContext? = nil
     ) {
         self.openTracingSpanContext = openTracingSpanContext
         self.openTracingSpanBaggages = openTracingSpanBaggages
         self.jaegerEndpoint = jaegerEndpoint
+        self.traceParent = traceParent
+        self.traceState = traceState
         self.spanContext = spanContext
     }
 
-    /// Whether the platform sent any tracing information.
-    public var isPresent: Bool { !openTracingSpanContext.isEmpty || !jaegerEndpoint.isEmpty || !openTracingSpanBaggages.isEmpty }
+    /// Whether the caller sent any tracing information.
+    public var isPresent: Bool {
+        !openTracingSpanContext.isEmpty || !jaegerEndpoint.isEmpty || !openTracingSpanBaggages.isEmpty || !traceParent.isEmpty
+    }
 
     /// The span context and baggage keys; the endpoint is redacted.
     public var description: String {
-        "TracingInfo(openTracingSpanContext: \(openTracingSpanContext), baggageKeys: \(openTracingSpanBaggages.keys.sorted()), "
-            + "jaegerEndpoint: \(jaegerEndpoint))"
+        "TracingInfo(openTracingSpanContext: \(openTracingSpanContext), traceParent: \(traceParent), "
+            + "baggageKeys: \(openTracingSpanBaggages.keys.sorted()), jaegerEndpoint: \(jaegerEndpoint))"
     }
 }

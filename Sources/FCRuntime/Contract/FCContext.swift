@@ -1,3 +1,4 @@
+import Instrumentation
 import Logging
 
 /// Everything Function Compute tells a function about one invocation, built from the `x-fc-*` request headers
@@ -33,6 +34,10 @@ public struct FCContext: Sendable {
     public let deadline: ContinuousClock.Instant
     /// Whether this is the first invocation served by this process.
     public var isColdStart: Bool { storage.isColdStart }
+    /// The invocation's tracing context: it holds the `Invocation` span while the trace is sampled or propagated,
+    /// else it is empty. Handlers run with it bound, so `withSpan` needs no argument; pass it explicitly
+    /// (`withSpan("Name", context: context.serviceContext)`) from detached tasks.
+    public let serviceContext: ServiceContext
 
     /// A logger whose lines carry this invocation's request id.
     ///
@@ -126,14 +131,20 @@ public struct FCContext: Sendable {
             deadline: deadline)
     }
 
-    init(storage: Storage, deadline: ContinuousClock.Instant) {
+    init(storage: Storage, deadline: ContinuousClock.Instant, serviceContext: ServiceContext = .topLevel) {
         self.storage = storage
         self.deadline = deadline
+        self.serviceContext = serviceContext
     }
 
     /// A copy with another deadline (the initializer and a post-initializer invocation get their own).
     func with(deadline: ContinuousClock.Instant) -> FCContext {
-        FCContext(storage: storage, deadline: deadline)
+        FCContext(storage: storage, deadline: deadline, serviceContext: serviceContext)
+    }
+
+    /// A copy whose tracing context holds `span`.
+    func with(span: FCSpan) -> FCContext {
+        FCContext(storage: storage, deadline: deadline, serviceContext: span.context)
     }
 
     /// A copy without header warnings, for an operation run on behalf of a request whose own section reports them.
@@ -144,7 +155,7 @@ public struct FCContext: Sendable {
                 requestID: s.requestID, credentials: s.credentials, function: s.function, service: s.service, region: s.region,
                 accountID: s.accountID, retryCount: s.retryCount, instanceID: s.instanceID, clientIP: s.clientIP,
                 basePath: s.basePath, tracing: s.tracing, isColdStart: s.isColdStart, loggerSource: s.loggerSource, headerWarnings: []),
-            deadline: deadline)
+            deadline: deadline, serviceContext: serviceContext)
     }
 }
 

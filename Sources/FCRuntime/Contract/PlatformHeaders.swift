@@ -48,11 +48,24 @@ struct PlatformHeaders {
     private var values = [String?](repeating: nil, count: PlatformHeaders.keyCount)
     /// `x-fc-tracing-opentracing-span-context-baggage-<key>` headers, in order.
     private(set) var baggageHeaders: [(key: String, value: String)] = []
+    /// The W3C `traceparent` header, read in the same pass.
+    private(set) var traceParent = ""
+    /// The W3C `tracestate` header.
+    private(set) var traceState = ""
 
     init(_ fields: HTTPFields) {
         for field in fields {
             let name = field.name.canonicalName
-            guard Self.isPlatformHeader(name) else { continue }
+            guard Self.isPlatformHeader(name) else {
+                if name.utf8.first == UInt8(ascii: "t") {
+                    if name == TraceHeaders.traceParent {
+                        traceParent = field.value
+                    } else if name == TraceHeaders.traceState {
+                        traceState = traceState.isEmpty ? field.value : "\(traceState),\(field.value)"
+                    }
+                }
+                continue
+            }
             if let key = Self.keysByName[name] {
                 // Repeated headers combine as HTTP does, with ", ".
                 values[key.rawValue] = values[key.rawValue].map { "\($0), \(field.value)" } ?? field.value

@@ -17,6 +17,27 @@ extension FunctionRuntime {
         }
     }
 
+    /// Registers an event handler that reads raw bytes and answers text (without this overload such a closure
+    /// would be taken for a JSON handler and its bytes decoded as JSON).
+    public mutating func event(
+        _ name: String, isDefault: Bool = false,
+        _ body: @escaping @Sendable (ByteBuffer, FCContext) async throws -> String
+    ) {
+        event(name, isDefault: isDefault) { (event: ByteBuffer, context: FCContext) in
+            ByteBuffer(string: try await body(event, context))
+        }
+    }
+
+    /// Registers an event handler that reads text and answers raw bytes.
+    public mutating func event(
+        _ name: String, isDefault: Bool = false,
+        _ body: @escaping @Sendable (String, FCContext) async throws -> ByteBuffer
+    ) {
+        event(name, isDefault: isDefault) { (event: ByteBuffer, context: FCContext) in
+            try await body(String(buffer: event), context)
+        }
+    }
+
     /// Registers an event handler over JSON: the event is decoded into `Input`, the result encoded from `Output`.
     public mutating func event<Input: Decodable, Output: Encodable>(
         _ name: String, isDefault: Bool = false,

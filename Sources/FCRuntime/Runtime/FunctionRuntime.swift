@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import HummingbirdCore
+import Instrumentation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -51,8 +52,10 @@ public struct FunctionRuntime: Sendable {
         case .failure(let error): Self.exitWithStartupError("\(error)")
         }
         let engine = InvocationEngine(registry: registry, configuration: configuration, output: output)
+        Self.bootstrapTracerUnlessTheApplicationDid()
         let output = self.output
         let server = FCHTTPServer.make(engine: engine) { port in
+            engine.tracing.markReady()
             let startup = engine.monitor.reader.processAge().map { ", \(RecordJSON.twoDecimals($0.milliseconds)) ms after process start" } ?? ""
             engine.runtimeLogger.info("listening on 0.0.0.0:\(port)\(startup)")
             output.writeLine(LineText.line(Self.readyLine))
@@ -76,6 +79,13 @@ public struct FunctionRuntime: Sendable {
             Self.exitWithStartupError("the server stopped: \(error)")
         }
         await engine.runPreStopIfNeeded()
+        await engine.tracing.flush()
+    }
+
+    /// Makes `withSpan` use this runtime's tracer. An application that bootstrapped its own instrument first keeps it.
+    private static func bootstrapTracerUnlessTheApplicationDid() {
+        guard InstrumentationSystem.instrument is NoOpInstrument else { return }
+        InstrumentationSystem.bootstrap(FCTracer())
     }
 
     private static func exitWithStartupError(_ message: String) -> Never {

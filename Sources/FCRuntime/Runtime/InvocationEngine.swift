@@ -1,6 +1,8 @@
 import HTTPTypes
+import Instrumentation
 import Logging
 import Synchronization
+import Tracing
 
 /// Serves every route of the contract: builds the context, keeps the instance's lifecycle state (cold start,
 /// initializer once, pre-stop once) and runs each operation through the ``InvocationPipeline``.
@@ -17,6 +19,8 @@ final class InvocationEngine: Sendable {
     let monitor: InstanceMonitor
     /// Lines of the runtime itself (request id `-`).
     let runtimeLogger: Logger
+    /// Sampling, runtime spans and span export.
+    let tracing: RuntimeTracing
 
     /// How long the pre-stop hook may take when the runtime runs it on SIGTERM.
     static let preStopOnShutdownTimeout: Duration = .seconds(10)
@@ -33,6 +37,8 @@ final class InvocationEngine: Sendable {
         }
         logger.logLevel = configuration.logLevel
         self.runtimeLogger = logger
+        self.tracing = RuntimeTracing(
+            configuration: configuration.tracing, monitor: monitor, platform: configuration.platform, logger: logger)
     }
 
     /// Answers one request whose route is known and whose body was collected.
@@ -49,16 +55,14 @@ final class InvocationEngine: Sendable {
     // MARK: - Invocations
 
     private func invoke(headers: HTTPFields, event: ByteBuffer) async -> RuntimeResponse {
-        let (context, initializerError) = await invocationContext(headers)
         let registry = self.registry
-        return await runInvocation(context, type: "event", initializerError: initializerError) {
+        return await runInvocation(headers, type: "event", trigger: "other") { context in
             let handler = try registry.eventHandler(for: context.function.handler)
             return .success(try await handler.handle(event, context: context))
         }
     }
 
     private func httpInvoke(request: HTTPRequest, body: ByteBuffer) async -> RuntimeResponse {
-        let (context, initializerError) = await invocationContext(request.headerFields)
         let registry = self.registry
         let (path, query) = Self.splitPathAndQuery(request.path ?? "/")
         let userRequest = FCHTTPRequest(
@@ -66,35 +70,72 @@ final class InvocationEngine: Sendable {
             headers: request.headerFields.filter { !PlatformHeaders.isPlatformHeader($0.name.canonicalName) },
             body: body
         )
-        return await runInvocation(context, type: "http", initializerError: initializerError) {
+        return await runInvocation(request.headerFields, type: "http", trigger: "http") { context in
             let handler = try registry.httpHandler(for: context.function.handler)
             return Self.runtimeResponse(for: try await handler.handle(userRequest, context: context), logger: context.logger)
         }
     }
 
-    /// Runs an event or HTTP invocation through the pipeline: counted in flight, failed with the initializer's
-    /// error when that failed, and followed by its `FCInsights` record.
+    /// Runs an event or HTTP invocation: claims the cold start, runs the initializer first when needed, traces it
+    /// (`Invocation` span), runs it through the pipeline counted in flight — failed with the initializer's error
+    /// when that failed — and follows its End line with the `FCInsights` record.
     private func runInvocation(
-        _ context: FCContext, type: String, initializerError: ErrorBody?,
-        _ body: @escaping @Sendable () async throws -> RuntimeResponse
+        _ headers: HTTPFields, type: String, trigger: String,
+        _ body: @escaping @Sendable (FCContext) async throws -> RuntimeResponse
     ) async -> RuntimeResponse {
+        let isColdStart = !coldStartClaimed.exchange(true, ordering: .relaxed)
+        var context = parser.context(from: headers, isColdStart: isColdStart)
+        let trace = tracing.decide(for: context)
+        if let trace { tracing.reportRuntimeInitializationOnce(trace) }
+        var initializerOutcome: InitializerGate.Outcome?
+        if registry.initializer != nil, !initializerGate.hasSucceeded {
+            // The invocation's section reports the header warnings; the initializer's does not repeat them.
+            initializerOutcome = await runInitializerOnce(context.withoutHeaderWarnings(), trace: trace)
+            // The invocation's own timeout starts after the initializer, as on FC.
+            context = context.with(deadline: .now.advanced(by: context.function.timeout))
+        }
+        let initializerError = initializerOutcome?.error
+        let span = trace.map {
+            $0.startSpan(
+                "Invocation", spanID: $0.invocationSpanID, parentSpanID: $0.platformSpanID, kind: .server,
+                sharedAttributes: tracing.sharedAttributes(for: context),
+                runtimeAttributes: RuntimeSpanAttributes.invocation(context, trigger: trigger))
+        }
+        if let span { context = context.with(span: span) }
         monitor.invocationStarted(context)
         defer { monitor.invocationFinished() }
         let initializationDuration = context.isColdStart ? initializerGate.successfulDuration : nil
-        return await pipeline.run(
+        let invocationContext = context
+        let result = await pipeline.run(
             .invoke, context: context, timeout: context.function.timeout,
             trailer: { result in
                 configuration.requestMetrics
-                    ? insightsRecord(context, result: result, type: type, initializationDuration: initializationDuration).lineBytes : nil
+                    ? insightsRecord(invocationContext, trace: trace, result: result, type: type, initializationDuration: initializationDuration)
+                        .lineBytes : nil
             }
         ) {
             if let initializerError { throw ReportedFunctionError(body: initializerError) }
-            return try await body()
-        }.response
+            guard span != nil else { return try await body(invocationContext) }
+            return try await ServiceContext.withValue(invocationContext.serviceContext) { try await body(invocationContext) }
+        }
+        if let span {
+            Self.end(span, with: result)
+            tracing.sendQueuedSpans()
+        }
+        return result.response
+    }
+
+    /// Ends a runtime span with the operation's outcome (an error status carries the error type and message).
+    private static func end(_ span: FCSpan, with result: InvocationPipeline.Result) {
+        if let error = result.error {
+            span.attributes["error.type"] = error.errorType
+            span.setStatus(SpanStatus(code: .error, message: "\(error.errorType): \(error.errorMessage)"))
+        }
+        span.end()
     }
 
     private func insightsRecord(
-        _ context: FCContext, result: InvocationPipeline.Result, type: String, initializationDuration: Duration?
+        _ context: FCContext, trace: TraceDecision?, result: InvocationPipeline.Result, type: String, initializationDuration: Duration?
     ) -> InsightsRecord {
         let errorType: InsightsRecord.ErrorType? =
             switch result.outcome {
@@ -102,46 +143,52 @@ final class InvocationEngine: Sendable {
             case .timedOut: .timeout
             case .unhandledError: .unhandled
             }
-        let spanContext = context.tracing.spanContext
+        let traceContext = trace.map { trace in
+            context.tracing.openTracingSpanContext.isEmpty
+                ? context.tracing.spanContext?.headerValue ?? "\(trace.traceID.hex32):\(HexDigits.sixteen(trace.invocationSpanID)):0:1"
+                : context.tracing.openTracingSpanContext
+        }
         return InsightsRecord(
             serviceName: context.service.name, functionName: context.function.name, versionID: context.service.versionID,
             qualifier: context.service.qualifier, requestID: context.requestID, memoryMB: context.function.memoryMB,
             memoryUsageMB: monitor.memoryUsageBytes()?.megabytes ?? 0, durationMs: result.duration.milliseconds,
             isColdStart: context.isColdStart, errorType: errorType,
             initializationDurationMs: initializationDuration?.milliseconds,
-            traceContext: spanContext.map { _ in context.tracing.openTracingSpanContext }, isSampled: spanContext?.isSampled,
+            traceContext: traceContext, isSampled: trace?.isSampled,
             invocationStartTimestamp: result.startedAtEpochMilliseconds, instanceID: monitor.instanceID,
             hostname: monitor.host.hostname, invocationType: type)
-    }
-
-    /// The context of an invocation: claims the cold start, and runs the initializer first when the function
-    /// has one and the platform has not called `/initialize` yet.
-    private func invocationContext(_ headers: HTTPFields) async -> (FCContext, initializerError: ErrorBody?) {
-        let isColdStart = !coldStartClaimed.exchange(true, ordering: .relaxed)
-        let context = parser.context(from: headers, isColdStart: isColdStart)
-        guard registry.initializer != nil, !initializerGate.hasSucceeded else { return (context, nil) }
-        // The invocation's section reports the header warnings; the initializer's does not repeat them.
-        let outcome = await runInitializerOnce(context.withoutHeaderWarnings())
-        // The invocation's own timeout starts after the initializer, as on FC.
-        return (context.with(deadline: .now.advanced(by: context.function.timeout)), outcome.error)
     }
 
     // MARK: - Initializer and lifecycle hooks
 
     private func initialize(headers: HTTPFields) async -> RuntimeResponse {
-        await runInitializerOnce(parser.context(from: headers, isColdStart: false)).response
+        let context = parser.context(from: headers, isColdStart: false)
+        let trace = tracing.decide(for: context)
+        if let trace { tracing.reportRuntimeInitializationOnce(trace) }
+        let response = await runInitializerOnce(context, trace: trace).response
+        if trace != nil { tracing.sendQueuedSpans() }
+        return response
     }
 
-    private func runInitializerOnce(_ context: FCContext) async -> InitializerGate.Outcome {
+    /// Runs the initializer unless it has succeeded (concurrent callers share one run), traced as `Initializer`.
+    private func runInitializerOnce(_ context: FCContext, trace: TraceDecision?) async -> InitializerGate.Outcome {
         let pipeline = self.pipeline
         let initializer = registry.initializer
         let timeout = context.function.initializationTimeout
         let initContext = context.with(deadline: .now.advanced(by: timeout))
+        let tracing = self.tracing
         return await initializerGate.ensure {
-            let result = await pipeline.run(.initialize, context: initContext, timeout: timeout) {
-                try await initializer?(initContext)
+            let span = trace.map { trace in
+                trace.startSpan(
+                    "Initializer", spanID: SpanIDGenerator.next(), parentSpanID: trace.parentOfRuntimeSpans, kind: .internal,
+                    sharedAttributes: tracing.sharedAttributes(for: initContext), runtimeAttributes: RuntimeSpanAttributes.initializer(initContext))
+            }
+            let tracedContext = span.map { initContext.with(span: $0) } ?? initContext
+            let result = await pipeline.run(.initialize, context: tracedContext, timeout: timeout) {
+                try await ServiceContext.withValue(tracedContext.serviceContext) { try await initializer?(tracedContext) }
                 return .success(ByteBuffer())
             }
+            if let span { Self.end(span, with: result) }
             return .init(response: result.response, error: result.error, duration: result.duration)
         }.outcome
     }
@@ -151,12 +198,16 @@ final class InvocationEngine: Sendable {
         return await lifecycle(.preStop, hook: registry.preStop, headers: headers)
     }
 
+    /// Runs a pre-freeze or pre-stop hook, then waits (bounded) for queued spans to leave: a frozen or stopped
+    /// instance sends nothing.
     private func lifecycle(_ operation: FCLogLine.Operation, hook: LifecycleHook?, headers: HTTPFields) async -> RuntimeResponse {
         let context = parser.context(from: headers, isColdStart: false)
-        return await pipeline.run(operation, context: context, timeout: context.function.timeout) {
+        let response = await pipeline.run(operation, context: context, timeout: context.function.timeout) {
             try await hook?(context)
             return .success(ByteBuffer())
         }.response
+        await tracing.flush()
+        return response
     }
 
     /// Runs the pre-stop hook on shutdown unless the platform already called `/pre-stop`.

@@ -26,6 +26,8 @@ public struct RuntimeConfiguration: Sendable {
     public var instanceMetricsInterval: Duration
     /// How FC sizes CPU for the instance when no cgroup quota is set (`SWIFT_FC_INSTANCE_TYPE`).
     public var provisionedInstance: Bool
+    /// Span export and sampling (`SWIFT_FC_TRACING_*`).
+    public var tracing: TracingConfiguration
     /// The platform's own variables.
     public var platform: PlatformEnvironment
 
@@ -40,8 +42,10 @@ public struct RuntimeConfiguration: Sendable {
         requestMetrics: Bool = true,
         instanceMetricsInterval: Duration = .seconds(10),
         provisionedInstance: Bool = false,
+        tracing: TracingConfiguration = .init(),
         platform: PlatformEnvironment = .init()
     ) {
+        self.tracing = tracing
         self.requestMetrics = requestMetrics
         self.instanceMetricsInterval = instanceMetricsInterval
         self.provisionedInstance = provisionedInstance
@@ -110,6 +114,7 @@ public struct RuntimeConfiguration: Sendable {
             default: throw ConfigurationError(variable: "SWIFT_FC_INSTANCE_TYPE", value: value, expected: "on-demand or provisioned")
             }
         }
+        configuration.tracing = try TracingConfiguration.fromEnvironment(env)
         return configuration
     }
 }
@@ -158,6 +163,29 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     /// What a valid value looks like.
     public let expected: String
 
-    /// `FC_SERVER_PORT="abc" is invalid: expected …`.
-    public var description: String { "\(variable)=\"\(LineText.excerpt(value))\" is invalid: expected \(expected)" }
+    /// Whether the value is confidential (an endpoint or a key) and must not be printed.
+    public let isConfidential: Bool
+
+    /// An error about a value that may be printed.
+    public init(variable: String, value: String, expected: String) {
+        self.variable = variable
+        self.value = value
+        self.expected = expected
+        self.isConfidential = false
+    }
+
+    /// An error about a confidential value: the message names the variable only.
+    public init(variable: String, confidentialValueExpected expected: String) {
+        self.variable = variable
+        self.value = ""
+        self.expected = expected
+        self.isConfidential = true
+    }
+
+    /// `FC_SERVER_PORT="abc" is invalid: expected …` (without the value when it is confidential).
+    public var description: String {
+        isConfidential
+            ? "\(variable) is invalid: expected \(expected)"
+            : "\(variable)=\"\(LineText.excerpt(value))\" is invalid: expected \(expected)"
+    }
 }

@@ -92,10 +92,7 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static func hex16(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
+    private static func hex16(_ value: UInt64) -> String { HexDigits.sixteen(value) }
 }
 
 /// Why a span-context header could not be parsed; the message names the part at fault, never the whole value.
@@ -110,6 +107,8 @@ public enum SpanContextParsingError: Error, Sendable, Equatable, CustomStringCon
     case notHex(field: String)
     /// The trace id or span id was zero.
     case zeroID(String)
+    /// A `traceparent` that is not version 00's `00-<32 hex>-<16 hex>-<2 hex>`.
+    case notTraceParent
 
     /// A message naming the rule that was broken.
     public var description: String {
@@ -119,6 +118,7 @@ public enum SpanContextParsingError: Error, Sendable, Equatable, CustomStringCon
         case .tooLong(let field, let maxDigits): "the \(field) has more than \(maxDigits) hex digits"
         case .notHex(let field): "the \(field) is not hexadecimal"
         case .zeroID(let field): "the \(field) is zero"
+        case .notTraceParent: "expected a version-00 traceparent, 00-<32 hex digits>-<16 hex digits>-<2 hex digits>, with non-zero ids"
         }
     }
 }

@@ -1,0 +1,56 @@
+import Instrumentation
+import Tracing
+
+/// The span a task runs inside of, carried in `ServiceContext` (the key ``ActiveSpanKey``): what child spans and
+/// outgoing headers need from it.
+struct ActiveSpan: Sendable {
+    let traceID: TraceIdentifier
+    let spanID: UInt64
+    /// 0 when this span has no parent.
+    let parentSpanID: UInt64
+    /// Jaeger flags: bit 0 sampled, bit 1 debug.
+    let flags: UInt8
+    /// The W3C `tracestate` received with the trace, passed on unchanged.
+    let traceState: String
+    let baggage: [String: String]
+    /// Where finished spans go; `nil` when the trace is not recorded here (not sampled, or no collector).
+    let sink: SpanSink?
+
+    /// A child of this span with a fresh id.
+    func child() -> ActiveSpan {
+        ActiveSpan(
+            traceID: traceID, spanID: SpanIDGenerator.next(), parentSpanID: spanID, flags: flags, traceState: traceState,
+            baggage: baggage, sink: sink)
+    }
+
+    /// The Jaeger form `traceId:spanId:parentSpanId:flags` (`uber-trace-id`, FC's span-context header).
+    var jaegerHeaderValue: String {
+        let trace = traceID.high == 0 ? HexDigits.sixteen(traceID.low) : traceID.hex32
+        return "\(trace):\(HexDigits.sixteen(spanID)):\(String(parentSpanID, radix: 16)):\(String(flags, radix: 16))"
+    }
+
+    /// The W3C `traceparent` form.
+    var traceParentValue: String {
+        "00-\(traceID.hex32)-\(HexDigits.sixteen(spanID))-\(HexDigits.two(flags & 0x1))"
+    }
+}
+
+/// The `ServiceContext` key of the active span.
+enum ActiveSpanKey: ServiceContextKey {
+    typealias Value = ActiveSpan
+    static var nameOverride: String? { "fc-active-span" }
+}
+
+/// Where a recorded span goes when it ends: the exporter and the destination (collector + process name).
+struct SpanSink: Sendable {
+    let exporter: SpanExporter
+    let destination: TraceDestination
+}
+
+/// A collector endpoint and the process name its spans are reported under; spans are batched per destination.
+struct TraceDestination: Sendable, Hashable {
+    /// The collector URL; confidential, never printed.
+    let endpoint: String
+    /// `FC:<serviceName>/<functionName>`.
+    let serviceName: String
+}

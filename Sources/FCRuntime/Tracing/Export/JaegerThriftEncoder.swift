@@ -1,0 +1,150 @@
+import Tracing
+
+/// Encodes a batch of finished spans as jaeger.thrift's `Batch { Process process; list<Span> spans }` in Thrift's
+/// binary protocol. Ids are the signed bit patterns of the unsigned ids, times microseconds since the epoch.
+enum JaegerThriftEncoder {
+    private enum TagType: Int32 { case string = 0, double = 1, bool = 2, long = 3 }
+    private enum ReferenceType: Int32 { case childOf = 0, followsFrom = 1 }
+
+    static func encode(process: TraceProcess, spans: [FinishedSpan]) -> [UInt8] {
+        var writer = ThriftBinaryWriter(capacity: 256 + spans.count * 512)
+        writer.field(.structure, id: 1)  // Batch.process
+        writeProcess(process, to: &writer)
+        writer.field(.list, id: 2)  // Batch.spans
+        writer.listHeader(of: .structure, count: spans.count)
+        for span in spans { writeSpan(span, to: &writer) }
+        writer.stop()
+        return writer.bytes
+    }
+
+    private static func writeProcess(_ process: TraceProcess, to writer: inout ThriftBinaryWriter) {
+        writer.field(.string, id: 1)
+        writer.string(process.serviceName)
+        writer.field(.list, id: 2)
+        writer.listHeader(of: .structure, count: process.tags.count)
+        for (key, value) in process.tags { writeTag(key, value, to: &writer) }
+        writer.stop()
+    }
+
+    private static func writeSpan(_ span: FinishedSpan, to writer: inout ThriftBinaryWriter) {
+        writer.field(.i64, id: 1)
+        writer.i64(Int64(bitPattern: span.traceID.low))
+        writer.field(.i64, id: 2)
+        writer.i64(Int64(bitPattern: span.traceID.high))
+        writer.field(.i64, id: 3)
+        writer.i64(Int64(bitPattern: span.spanID))
+        writer.field(.i64, id: 4)
+        writer.i64(Int64(bitPattern: span.parentSpanID))
+        writer.field(.string, id: 5)
+        writer.string(span.name)
+
+        var references: [(ReferenceType, TraceIdentifier, UInt64)] = []
+        if span.parentSpanID != 0 { references.append((.childOf, span.traceID, span.parentSpanID)) }
+        for link in span.links { references.append((.followsFrom, link.traceID, link.spanID)) }
+        if !references.isEmpty {
+            writer.field(.list, id: 6)
+            writer.listHeader(of: .structure, count: references.count)
+            for (type, traceID, spanID) in references {
+                writer.field(.i32, id: 1)
+                writer.i32(type.rawValue)
+                writer.field(.i64, id: 2)
+                writer.i64(Int64(bitPattern: traceID.low))
+                writer.field(.i64, id: 3)
+                writer.i64(Int64(bitPattern: traceID.high))
+                writer.field(.i64, id: 4)
+                writer.i64(Int64(bitPattern: spanID))
+                writer.stop()
+            }
+        }
+        writer.field(.i32, id: 7)
+        writer.i32(Int32(span.flags))
+        writer.field(.i64, id: 8)
+        writer.i64(Int64(span.startNanoseconds / 1000))
+        writer.field(.i64, id: 9)
+        writer.i64(Int64(span.durationNanoseconds / 1000))
+
+        writer.field(.list, id: 10)
+        let tags = jaegerTags(of: span)
+        let shared = span.sharedAttributes
+        writer.listHeader(of: .structure, count: tags.count + (shared?.entries.count ?? 0))
+        if let shared { writer.append(shared.thriftTags) }
+        for (key, value) in tags { writeTag(key, value, to: &writer) }
+
+        if !span.events.isEmpty {
+            writer.field(.list, id: 11)
+            writer.listHeader(of: .structure, count: span.events.count)
+            for event in span.events {
+                writer.field(.i64, id: 1)
+                writer.i64(Int64(event.nanosecondsSinceEpoch / 1000))
+                var fields: [(String, SpanAttribute)] = [("event", .string(event.name))]
+                event.attributes.forEach { fields.append(($0, $1)) }
+                writer.field(.list, id: 2)
+                writer.listHeader(of: .structure, count: fields.count)
+                for (key, value) in fields { writeTag(key, value, to: &writer) }
+                writer.stop()
+            }
+        }
+        writer.stop()
+    }
+
+    /// Consecutive `Tag` structs for `entries` (shared attributes are encoded once with this).
+    static func tagBytes(_ entries: [(String, SpanAttribute)]) -> [UInt8] {
+        var writer = ThriftBinaryWriter(capacity: entries.count * 48)
+        for (key, value) in entries { writeTag(key, value, to: &writer) }
+        return writer.bytes
+    }
+
+    /// The span's own attributes (not the shared ones) plus Jaeger's conventional tags for its kind and an error status.
+    private static func jaegerTags(of span: FinishedSpan) -> [(String, SpanAttribute)] {
+        var tags = span.runtimeAttributes
+        tags.reserveCapacity(span.runtimeAttributes.count + span.attributes.count + 4)
+        span.attributes.forEach { tags.append(($0, $1)) }
+        tags.append(("span.kind", .string(span.kindName)))
+        if let status = span.status {
+            switch status.code {
+            case .error:
+                tags.append(("error", .bool(true)))
+                tags.append(("otel.status_code", .string("ERROR")))
+                if let message = status.message { tags.append(("otel.status_description", .string(message))) }
+            case .ok:
+                tags.append(("otel.status_code", .string("OK")))
+            }
+        }
+        return tags
+    }
+
+    private static func writeTag(_ key: String, _ value: SpanAttribute, to writer: inout ThriftBinaryWriter) {
+        writer.field(.string, id: 1)
+        writer.string(key)
+        switch value {
+        case .int32(let number):
+            writeTagValue(.long, id: 6, to: &writer) { $0.i64(Int64(number)) }
+        case .int64(let number):
+            writeTagValue(.long, id: 6, to: &writer) { $0.i64(number) }
+        case .double(let number):
+            writeTagValue(.double, id: 4, to: &writer) { $0.double(number) }
+        case .bool(let flag):
+            writeTagValue(.bool, id: 5, to: &writer) { $0.bool(flag) }
+        default:
+            let text = SpanAttributeText.string(value)
+            writeTagValue(.string, id: 3, to: &writer) { $0.string(text) }
+        }
+        writer.stop()
+    }
+
+    private static func writeTagValue(
+        _ type: TagType, id: Int16, to writer: inout ThriftBinaryWriter, _ value: (inout ThriftBinaryWriter) -> Void
+    ) {
+        writer.field(.i32, id: 2)  // Tag.vType
+        writer.i32(type.rawValue)
+        let wire: ThriftBinaryWriter.WireType =
+            switch type {
+            case .string: .string
+            case .double: .double
+            case .bool: .bool
+            case .long: .i64
+            }
+        writer.field(wire, id: id)
+        value(&writer)
+    }
+}

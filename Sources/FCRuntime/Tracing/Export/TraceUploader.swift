@@ -1,0 +1,71 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// POSTs encoded batches to a collector (``CollectorConnection``): Jaeger Thrift (`application/x-thrift`) or
+/// OTLP/HTTP JSON, HTTP basic auth when an AK/SK is configured, each request bounded by `timeout`.
+struct TraceUploader: Sendable {
+    /// Why an upload failed, in words that name neither the endpoint nor any credential.
+    struct Failure: Error {
+        let reason: String
+    }
+
+    let wireProtocol: TracingConfiguration.WireProtocol
+    let authorization: String?
+    let timeout: Duration
+
+    init(configuration: TracingConfiguration) {
+        self.wireProtocol = configuration.wireProtocol
+        self.timeout = configuration.exportTimeout
+        if let accessKey = configuration.accessKey, let secretKey = configuration.secretKey {
+            let credentials = Data("\(accessKey):\(secretKey.value)".utf8).base64EncodedString()
+            self.authorization = "Basic \(credentials)"
+        } else {
+            self.authorization = nil
+        }
+    }
+
+    /// Sends `spans` to `destination` with `process` as their process.
+    func upload(_ spans: [FinishedSpan], process: TraceProcess, to destination: TraceDestination) async throws(Failure) {
+        guard let url = Self.url(for: destination.endpoint, wireProtocol: wireProtocol),
+            let target = CollectorConnection.target(for: url)
+        else {
+            throw Failure(reason: "the collector endpoint is not an http:// URL")
+        }
+        var headers: [(String, String)] = []
+        let body: [UInt8]
+        switch wireProtocol {
+        case .jaegerThrift:
+            headers.append(("Content-Type", "application/x-thrift"))
+            body = JaegerThriftEncoder.encode(process: process, spans: spans)
+        case .otlpJSON:
+            headers.append(("Content-Type", "application/json"))
+            body = OTLPJSONEncoder.encode(process: process, spans: spans)
+        }
+        if let authorization { headers.append(("Authorization", authorization)) }
+        let status: Int
+        do {
+            status = try await CollectorConnection.post(body, to: target, headers: headers, timeout: timeout)
+        } catch is CollectorConnection.TimedOut {
+            throw Failure(reason: "the collector did not answer within \(timeout)")
+        } catch {
+            // Connection errors can spell out host and port; report only the kind of error.
+            throw Failure(reason: "could not reach the collector (\(type(of: error)))")
+        }
+        guard (200..<300).contains(status) else {
+            throw Failure(reason: status == 0 ? "the collector closed the connection without an answer" : "the collector answered HTTP \(status)")
+        }
+    }
+
+    /// The URL to POST to: the endpoint as configured; for OTLP, a Jaeger `…/api/traces` endpoint becomes `…/v1/traces`.
+    /// `nil` unless the endpoint is a usable `http://` URL.
+    static func url(for endpoint: String, wireProtocol: TracingConfiguration.WireProtocol) -> String? {
+        guard !endpoint.contains(where: { $0.isWhitespace }), CollectorConnection.target(for: endpoint) != nil else { return nil }
+        if wireProtocol == .otlpJSON, endpoint.hasSuffix("/api/traces") {
+            return String(endpoint.dropLast("/api/traces".count)) + "/v1/traces"
+        }
+        return endpoint
+    }
+}

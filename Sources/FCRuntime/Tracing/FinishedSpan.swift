@@ -1,0 +1,130 @@
+import Tracing
+
+/// A 128-bit trace id as two 64-bit halves (`high` is 0 for a 64-bit id).
+struct TraceIdentifier: Sendable, Hashable {
+    let high: UInt64
+    let low: UInt64
+
+    /// 32 lower-case hex digits (W3C and OTLP form).
+    var hex32: String { HexDigits.sixteen(high) + HexDigits.sixteen(low) }
+}
+
+/// A span that has ended: the immutable record the exporters encode.
+struct FinishedSpan: Sendable {
+    /// A reference to another span (jaeger.thrift `SpanRef` FOLLOWS_FROM, OTLP link).
+    struct Link: Sendable {
+        let traceID: TraceIdentifier
+        let spanID: UInt64
+        let attributes: SpanAttributes
+    }
+
+    let traceID: TraceIdentifier
+    let spanID: UInt64
+    /// 0 for a root span.
+    let parentSpanID: UInt64
+    /// Jaeger flags (bit 0 sampled, bit 1 debug).
+    let flags: UInt8
+    let name: String
+    let kind: SpanKind
+    let startNanoseconds: UInt64
+    let endNanoseconds: UInt64
+    /// Attributes shared by many spans (the function's identity), encoded once.
+    let sharedAttributes: SharedSpanAttributes?
+    /// Attributes the runtime set for this span alone (request id, cold start, …).
+    let runtimeAttributes: [(String, SpanAttribute)]
+    /// Attributes set through the `Span` API.
+    let attributes: SpanAttributes
+    let events: [SpanEvent]
+    let status: SpanStatus?
+    let links: [Link]
+
+    /// Every attribute, in encoding order: shared, then the runtime's, then the span API's.
+    var allAttributes: [(String, SpanAttribute)] {
+        var all = sharedAttributes?.entries ?? []
+        all += runtimeAttributes
+        attributes.forEach { all.append(($0, $1)) }
+        return all
+    }
+
+    var durationNanoseconds: UInt64 { endNanoseconds >= startNanoseconds ? endNanoseconds - startNanoseconds : 0 }
+
+    /// The kind's lower-case name, as Jaeger's `span.kind` tag spells it.
+    var kindName: String {
+        switch kind {
+        case .server: "server"
+        case .client: "client"
+        case .producer: "producer"
+        case .consumer: "consumer"
+        default: "internal"
+        }
+    }
+}
+
+/// The process that produced spans: Jaeger's `Process` (service name + tags), OTLP's resource.
+struct TraceProcess: Sendable {
+    /// `FC:<serviceName>/<functionName>`, the application name FC's console shows.
+    let serviceName: String
+    let tags: [(String, SpanAttribute)]
+}
+
+/// Attributes that many spans share (the function's identity and platform), with their Thrift tag encoding
+/// computed once instead of per span.
+final class SharedSpanAttributes: Sendable {
+    let entries: [(String, SpanAttribute)]
+    /// The entries as consecutive jaeger.thrift `Tag` structs.
+    let thriftTags: [UInt8]
+
+    init(_ entries: [(String, SpanAttribute)]) {
+        self.entries = entries
+        self.thriftTags = JaegerThriftEncoder.tagBytes(entries)
+    }
+}
+
+/// Hex formatting shared by the encoders and header writers.
+enum HexDigits {
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// 16 lower-case hex digits, zero-padded.
+    static func sixteen(_ value: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            for index in 0..<16 { buffer[index] = digits[Int((value >> UInt64(60 - 4 * index)) & 0xF)] }
+            return 16
+        }
+    }
+
+    /// 2 lower-case hex digits.
+    static func two(_ value: UInt8) -> String {
+        value < 16 ? "0" + String(value, radix: 16) : String(value, radix: 16)
+    }
+}
+
+/// The text form of attribute values that Jaeger tags and OTLP values have no direct type for.
+enum SpanAttributeText {
+    static func string(_ value: SpanAttribute) -> String {
+        switch value {
+        case .string(let text): text
+        case .int32(let number): String(number)
+        case .int64(let number): String(number)
+        case .double(let number): String(number)
+        case .bool(let flag): String(flag)
+        case .stringConvertible(let value): value.description
+        case .int32Array(let values): "[" + values.map { String($0) }.joined(separator: ",") + "]"
+        case .int64Array(let values): "[" + values.map { String($0) }.joined(separator: ",") + "]"
+        case .doubleArray(let values): "[" + values.map { String($0) }.joined(separator: ",") + "]"
+        case .boolArray(let values): "[" + values.map { String($0) }.joined(separator: ",") + "]"
+        case .stringArray(let values): jsonArray(values)
+        case .stringConvertibleArray(let values): jsonArray(values.map(\.description))
+        default: "\(value)"
+        }
+    }
+
+    private static func jsonArray(_ values: [String]) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            RecordJSON.appendQuoted(value, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

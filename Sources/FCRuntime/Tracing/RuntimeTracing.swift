@@ -1,0 +1,128 @@
+import Instrumentation
+import Logging
+import Synchronization
+import Tracing
+
+/// The runtime's side of tracing: decides per operation whether it is traced (the caller's sampled flag, else the
+/// rate-limiting sampler when a collector is configured), creates the runtime spans (`Invocation`, `Initializer`,
+/// `RuntimeInitialization`) and owns the exporter that sends them.
+final class RuntimeTracing: Sendable {
+    let configuration: TracingConfiguration
+    let exporter: SpanExporter
+    private let sampler: RateLimitingSampler
+    private let runtimeInitializationReported = Atomic<Bool>(false)
+    private let readyAtNanoseconds = Atomic<UInt64>(0)
+    /// The shared attributes of the last function identity seen (one function per instance, in practice).
+    private let sharedAttributesCache = Mutex<(RuntimeSpanAttributes.Identity, SharedSpanAttributes)?>(nil)
+    /// Wall-clock process start (ns since the epoch), 0 when `/proc` could not tell.
+    private let processStartNanoseconds: UInt64
+
+    init(configuration: TracingConfiguration, monitor: InstanceMonitor, platform: PlatformEnvironment, logger: Logger) {
+        self.configuration = configuration
+        self.sampler = RateLimitingSampler(tracesPerSecond: configuration.samplesPerSecond)
+        let now = DefaultTracerClock.now.nanosecondsSinceEpoch
+        self.processStartNanoseconds = monitor.reader.processAge().map { now - UInt64(max(0, $0.nanoseconds)) } ?? 0
+        self.exporter = SpanExporter(
+            configuration: configuration,
+            processTags: RuntimeSpanAttributes.processTags(monitor: monitor, platform: platform),
+            warnings: ExportWarnings(logger: logger))
+    }
+
+    /// Records the moment the server accepts connections (the end of `RuntimeInitialization`).
+    func markReady() {
+        readyAtNanoseconds.store(DefaultTracerClock.now.nanosecondsSinceEpoch, ordering: .relaxed)
+    }
+
+    /// Whether and how the operation of `context` is traced; `nil` for an untraced operation (the common case,
+    /// which costs nothing further).
+    func decide(for context: FCContext) -> TraceDecision? {
+        let incoming = context.tracing.spanContext
+        let headerEndpoint = context.tracing.jaegerEndpoint.value
+        let endpoint =
+            !headerEndpoint.isEmpty && TraceUploader.url(for: headerEndpoint, wireProtocol: .jaegerThrift) != nil
+            ? headerEndpoint : configuration.endpoint?.value
+        let flags: UInt8
+        if let incoming {
+            flags = incoming.flags
+        } else {
+            guard endpoint != nil, sampler.shouldSample() else { return nil }
+            flags = 1
+        }
+        let sink = flags & 0x1 != 0 ? endpoint.map { SpanSink(exporter: exporter, destination: destination($0, context)) } : nil
+        return TraceDecision(
+            traceID: incoming.map { TraceIdentifier(high: $0.traceIDHigh, low: $0.traceIDLow) } ?? SpanIDGenerator.traceID(),
+            platformSpanID: incoming?.spanID ?? 0, flags: flags, traceState: context.tracing.traceState,
+            baggage: context.tracing.openTracingSpanBaggages, sink: sink, invocationSpanID: SpanIDGenerator.next())
+    }
+
+    /// Emits `RuntimeInitialization` (process start → ready) once per process, with the first recorded trace.
+    func reportRuntimeInitializationOnce(_ decision: TraceDecision) {
+        guard decision.sink != nil, processStartNanoseconds != 0 else { return }
+        let ready = readyAtNanoseconds.load(ordering: .relaxed)
+        guard ready != 0, !runtimeInitializationReported.exchange(true, ordering: .relaxed) else { return }
+        let span = decision.startSpan(
+            "RuntimeInitialization", spanID: SpanIDGenerator.next(), parentSpanID: decision.parentOfRuntimeSpans, kind: .internal,
+            startNanoseconds: processStartNanoseconds, runtimeAttributes: [("fc.runtime.version", .string(RuntimeVersion.current))])
+        span.end(at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: ready))
+    }
+
+    /// The attributes all runtime spans of `context`'s function share, built once per function identity.
+    func sharedAttributes(for context: FCContext) -> SharedSpanAttributes {
+        let identity = RuntimeSpanAttributes.Identity(context)
+        if let cached = sharedAttributesCache.withLock({ $0 }), cached.0 == identity { return cached.1 }
+        let shared = RuntimeSpanAttributes.shared(identity)
+        sharedAttributesCache.withLock { $0 = (identity, shared) }
+        return shared
+    }
+
+    /// Sends what is queued now, without waiting.
+    func sendQueuedSpans() {
+        exporter.kick()
+    }
+
+    /// Waits (at most the configured flush timeout) until queued spans have left; pre-freeze, pre-stop and shutdown
+    /// call it because a frozen or stopped instance sends nothing.
+    func flush() async {
+        guard !exporter.isIdle else { return }
+        await exporter.flush(timeout: configuration.flushTimeout)
+    }
+
+    private func destination(_ endpoint: String, _ context: FCContext) -> TraceDestination {
+        TraceDestination(endpoint: endpoint, serviceName: "FC:\(context.service.name)/\(context.function.name)")
+    }
+}
+
+/// How one operation is traced: the trace it belongs to, the platform's span (its parent) and where spans go.
+struct TraceDecision: Sendable {
+    let traceID: TraceIdentifier
+    /// The span id the platform sent (the `InvokeFunction` span); 0 when this trace was started here.
+    let platformSpanID: UInt64
+    let flags: UInt8
+    let traceState: String
+    let baggage: [String: String]
+    /// `nil` when the trace is propagated but not recorded (not sampled, or no collector).
+    let sink: SpanSink?
+    /// The id of the operation's own span, chosen up front so that spans created before it can name it.
+    let invocationSpanID: UInt64
+
+    /// The parent of `Initializer` and `RuntimeInitialization`: the platform span, else the invocation's span.
+    var parentOfRuntimeSpans: UInt64 { platformSpanID != 0 ? platformSpanID : invocationSpanID }
+
+    var isSampled: Bool { flags & 0x1 != 0 }
+
+    /// Starts a span of this trace; its service context makes it the parent of spans created under it.
+    func startSpan(
+        _ name: String, spanID: UInt64, parentSpanID: UInt64, kind: SpanKind,
+        startNanoseconds: UInt64 = DefaultTracerClock.now.nanosecondsSinceEpoch,
+        sharedAttributes: SharedSpanAttributes? = nil, runtimeAttributes: [(String, SpanAttribute)] = []
+    ) -> FCSpan {
+        let active = ActiveSpan(
+            traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, flags: flags, traceState: traceState, baggage: baggage,
+            sink: sink)
+        var context = ServiceContext.topLevel
+        context[ActiveSpanKey.self] = active
+        return FCSpan(
+            name, active: active, kind: kind, startNanoseconds: startNanoseconds, context: context, sharedAttributes: sharedAttributes,
+            runtimeAttributes: runtimeAttributes)
+    }
+}

@@ -1,0 +1,106 @@
+import Logging
+import Testing
+import Tracing
+
+@testable import FCRuntime
+
+@Suite struct ExportMachineryTests {
+    private func span(_ id: UInt64) -> FinishedSpan {
+        FinishedSpan(
+            traceID: TraceIdentifier(high: 0, low: 1), spanID: id, parentSpanID: 0, flags: 1, name: "s\(id)", kind: .internal,
+            startNanoseconds: 1, endNanoseconds: 2, sharedAttributes: nil, runtimeAttributes: [], attributes: [:], events: [], status: nil, links: [])
+    }
+
+    @Test func aFullQueueDropsTheOldestSpansAndCountsThem() {
+        var queue = SpanQueue(capacity: 3)
+        let destination = TraceDestination(endpoint: "http://collector/api/traces", serviceName: "FC:s/f")
+        for id in 1...5 { queue.append(.init(destination: destination, span: span(UInt64(id)))) }
+        #expect(queue.count == 3)
+        #expect(queue.droppedTotal == 2)
+        #expect(queue.take(upTo: 2).map(\.span.spanID) == [3, 4])
+        #expect(queue.take(upTo: 10).map(\.span.spanID) == [5])
+        #expect(queue.isEmpty)
+    }
+
+    @Test func theSamplerAllowsTheConfiguredRateAndRefills() {
+        let start = ContinuousClock.now
+        let sampler = RateLimitingSampler(tracesPerSecond: 1, now: start)
+        #expect(sampler.shouldSample(now: start))
+        #expect(!sampler.shouldSample(now: start.advanced(by: .milliseconds(500))))
+        #expect(sampler.shouldSample(now: start.advanced(by: .milliseconds(1001))))
+        #expect(!sampler.shouldSample(now: start.advanced(by: .milliseconds(1002))))
+        let five = RateLimitingSampler(tracesPerSecond: 5, now: start)
+        #expect((0..<10).filter { _ in five.shouldSample(now: start) }.count == 5)
+        #expect(!RateLimitingSampler(tracesPerSecond: 0, now: start).shouldSample(now: start))
+    }
+
+    @Test func exportWarningsAreAtMostOnePerIntervalAndCountWhatHappenedMeanwhile() {
+        let output = CollectingLineOutput()
+        let logger = Logger(label: "t") { _ in FCLogHandler(requestID: "-", output: output, logLevel: .info) }
+        let warnings = ExportWarnings(logger: logger, interval: .seconds(60))
+        let start = ContinuousClock.now
+        warnings.exportFailed(reason: "the collector answered HTTP 503", spanCount: 3, droppedTotal: 0, now: start)
+        for second in 1...5 {
+            warnings.exportFailed(reason: "the collector answered HTTP 503", spanCount: 2, droppedTotal: 4, now: start.advanced(by: .seconds(second)))
+        }
+        #expect(output.lines.count == 1)
+        warnings.exportFailed(reason: "could not reach the collector", spanCount: 1, droppedTotal: 7, now: start.advanced(by: .seconds(61)))
+        #expect(output.lines.count == 2)
+        #expect(output.lines.last?.contains("could not reach the collector; 11 spans lost in 6 failed exports") == true)
+        #expect(output.lines.last?.contains("7 dropped from a full queue") == true)
+    }
+
+    @Test func otlpRewritesAJaegerCollectorPathAndRejectsNonHTTPEndpoints() {
+        #expect(TraceUploader.url(for: "http://h:14268/api/traces", wireProtocol: .otlpJSON) == "http://h:14268/v1/traces")
+        #expect(TraceUploader.url(for: "http://h:14268/api/traces", wireProtocol: .jaegerThrift) == "http://h:14268/api/traces")
+        #expect(TraceUploader.url(for: "http://h/custom", wireProtocol: .otlpJSON) == "http://h/custom")
+        #expect(TraceUploader.url(for: "https://h/api/traces", wireProtocol: .jaegerThrift) == nil)
+        #expect(TraceUploader.url(for: "ftp://h/api/traces", wireProtocol: .jaegerThrift) == nil)
+        #expect(TraceUploader.url(for: "http://h/a b", wireProtocol: .jaegerThrift) == nil)
+    }
+
+    @Test func collectorURLsSplitIntoHostPortAndTarget() {
+        #expect(CollectorConnection.target(for: "http://tracing.example:14268/api/traces?x=1")
+            == .init(host: "tracing.example", port: 14268, target: "/api/traces?x=1", authority: "tracing.example:14268"))
+        #expect(CollectorConnection.target(for: "HTTP://h") == .init(host: "h", port: 80, target: "/", authority: "h"))
+        #expect(CollectorConnection.target(for: "http://[::1]:9/v1/traces") == .init(host: "::1", port: 9, target: "/v1/traces", authority: "[::1]:9"))
+        for bad in ["https://h/x", "http://", "http://h:0/x", "http://h:99999/", "http://user:pw@h/x", "http://h:port/x", "ftp://h"] {
+            #expect(CollectorConnection.target(for: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func spanIDsAreNonZeroAndDistinct() {
+        let ids = (0..<10_000).map { _ in SpanIDGenerator.next() }
+        #expect(!ids.contains(0))
+        #expect(Set(ids).count == ids.count)
+    }
+
+    @Test func outgoingHeadersCarryBothFormatsAndPercentEncodedBaggage() {
+        let active = ActiveSpan(
+            traceID: TraceIdentifier(high: 0, low: 0xabc), spanID: 0x12, parentSpanID: 0x5, flags: 1, traceState: "v=1",
+            baggage: ["user id": "a,b=c"], sink: nil)
+        let headers = Dictionary(uniqueKeysWithValues: TraceHeaders.outgoing(for: active).map { ($0.name, $0.value) })
+        #expect(headers["uber-trace-id"] == "0000000000000abc:0000000000000012:5:1")
+        #expect(headers["traceparent"] == "00-00000000000000000000000000000abc-0000000000000012-01")
+        #expect(headers["tracestate"] == "v=1")
+        #expect(headers["baggage"] == "user%20id=a%2Cb%3Dc")
+    }
+
+    @Test func spansOutsideATraceAreInertAndSpansInsideOneAreChildren() {
+        let tracer = FCTracer()
+        let inert = tracer.startSpan("Loose", context: .topLevel, ofKind: .internal, at: DefaultTracerClock.now, function: "", file: "", line: 0)
+        #expect(!inert.isRecording)
+        inert.attributes["k"] = "v"
+        #expect(inert.attributes.get("k") == nil)
+        let parent = ActiveSpan(
+            traceID: TraceIdentifier(high: 1, low: 2), spanID: 3, parentSpanID: 0, flags: 0, traceState: "", baggage: [:], sink: nil)
+        var context = ServiceContext.topLevel
+        context[ActiveSpanKey.self] = parent
+        let child = tracer.startSpan("Child", context: context, ofKind: .client, at: DefaultTracerClock.now, function: "", file: "", line: 0)
+        let active = child.context[ActiveSpanKey.self]
+        #expect(active?.traceID == TraceIdentifier(high: 1, low: 2))
+        #expect(active?.parentSpanID == 3)
+        #expect(active?.spanID != 3)
+        #expect(!child.isRecording)  // the trace is not sampled
+    }
+}
