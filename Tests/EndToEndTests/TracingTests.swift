@@ -57,14 +57,8 @@ import Testing
         #expect(Self.tag(invocation, "fc.request_id") == "STRING traced-1")
         #expect(Self.tag(invocation, "faas.coldstart") == "BOOL true")
         #expect(Self.tag(invocation, "faas.trigger") == "STRING other")
-        #expect(Self.tag(invocation, "faas.name") == "STRING conformance")
-        #expect(Self.tag(invocation, "faas.max_memory") == "LONG \(512 * 1024 * 1024)")
-        #expect(Self.tag(invocation, "faas.instance") == "STRING instance-7")
-        #expect(Self.tag(invocation, "cloud.provider") == "STRING alibaba_cloud")
-        #expect(Self.tag(invocation, "cloud.platform") == "STRING alibaba_cloud_fc")
-        #expect(Self.tag(invocation, "cloud.region") == "STRING cn-hangzhou")
-        #expect(Self.tag(invocation, "cloud.account.id") == "STRING 1234567890")
         #expect(Self.tag(invocation, "span.kind") == "STRING server")
+        #expect(Self.tag(invocation, "faas.name") == nil, "function attributes travel with the process, once per batch")
         #expect(Self.tag(invocation, "error") == nil)
         #expect(Self.tag(custom, "custom.attribute") == "STRING conformance")
         #expect(Self.tag(custom, "span.kind") == "STRING internal")
@@ -73,6 +67,15 @@ import Testing
         let batch = try #require(received.batches.first)
         let process = try #require(batch["process"] as? [String: Any])
         #expect(process["serviceName"] as? String == "FC:svc/conformance")
+        // OpenTelemetry's FaaS and cloud resource attributes, on the process.
+        #expect(Self.tag(process, "faas.name") == "STRING conformance")
+        #expect(Self.tag(process, "faas.max_memory") == "LONG \(512 * 1024 * 1024)")
+        #expect(Self.tag(process, "faas.instance") == "STRING instance-7")
+        #expect(Self.tag(process, "cloud.provider") == "STRING alibaba_cloud")
+        #expect(Self.tag(process, "cloud.platform") == "STRING alibaba_cloud_fc")
+        #expect(Self.tag(process, "cloud.region") == "STRING cn-hangzhou")
+        #expect(Self.tag(process, "cloud.account.id") == "STRING 1234567890")
+        #expect(Self.tag(process, "fc.handler") == "STRING span")
         #expect(Self.tag(process, "fc.instance_id") == "STRING instance-7")
         #expect(Self.tag(process, "hostname")?.hasPrefix("STRING ") == true)
         #expect(Self.tag(process, "ip")?.hasPrefix("STRING ") == true)
@@ -172,13 +175,16 @@ import Testing
         let attributes = Dictionary(
             (invocation["attributes"] as? [[String: Any]] ?? []).map { ($0["key"] as? String ?? "", $0["value"] as? [String: Any] ?? [:]) },
             uniquingKeysWith: { a, _ in a })
-        #expect(attributes["faas.max_memory"]?["intValue"] as? String == "\(512 * 1024 * 1024)")
         #expect(attributes["faas.coldstart"]?["boolValue"] as? Bool == true)
         #expect(attributes["error.type"]?["stringValue"] as? String == "FixtureError")
         let resource = try #require(
             ((received.batches.first?["request"] as? [String: Any])?["resourceSpans"] as? [[String: Any]])?.first?["resource"] as? [String: Any])
-        let serviceName = (resource["attributes"] as? [[String: Any]])?.first { $0["key"] as? String == "service.name" }
-        #expect((serviceName?["value"] as? [String: Any])?["stringValue"] as? String == "FC:svc/conformance")
+        let resourceAttributes = Dictionary(
+            (resource["attributes"] as? [[String: Any]] ?? []).map { ($0["key"] as? String ?? "", $0["value"] as? [String: Any] ?? [:]) },
+            uniquingKeysWith: { a, _ in a })
+        #expect(resourceAttributes["service.name"]?["stringValue"] as? String == "FC:svc/conformance")
+        #expect(resourceAttributes["faas.max_memory"]?["intValue"] as? String == "\(512 * 1024 * 1024)")
+        #expect(resourceAttributes["cloud.platform"]?["stringValue"] as? String == "alibaba_cloud_fc")
     }
 
     @Test func basicAuthFromTheTracingAKAndSKIsSentAndARejectionIsOneWarningWithoutSecrets() async throws {

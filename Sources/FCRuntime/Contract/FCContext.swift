@@ -142,9 +142,9 @@ public struct FCContext: Sendable {
         FCContext(storage: storage, deadline: deadline, serviceContext: serviceContext)
     }
 
-    /// A copy whose tracing context holds `span`.
-    func with(span: FCSpan) -> FCContext {
-        FCContext(storage: storage, deadline: deadline, serviceContext: span.context)
+    /// A copy with another tracing context (the one holding the operation's runtime span).
+    func with(serviceContext: ServiceContext) -> FCContext {
+        FCContext(storage: storage, deadline: deadline, serviceContext: serviceContext)
     }
 
     /// A copy without header warnings, for an operation run on behalf of a request whose own section reports them.

@@ -1,3 +1,4 @@
+import Instrumentation
 import Synchronization
 
 /// How an operation raced against its deadline ended.
@@ -12,10 +13,13 @@ enum DeadlineOutcome: Sendable {
 ///
 /// The task starts immediately on the caller's thread (`Task.immediate`), so a handler that completes without
 /// suspending costs no thread hop; the timer is the ``TimeoutWheel`` (no system call per invocation); and the type
-/// is not generic, so no metadata is instantiated per call.
+/// is not generic, so no metadata is instantiated per call. A `serviceContext` (the operation's trace) is bound
+/// while the task is created, which the task inherits: binding it inside the task with the async `withValue` cost
+/// an executor hop per traced invocation.
 enum DeadlineRace {
     static func run(
         timeout: Duration,
+        serviceContext: ServiceContext? = nil,
         operation: @escaping @Sendable () async throws -> RuntimeResponse
     ) async -> DeadlineOutcome {
         let race = Race()
@@ -28,12 +32,11 @@ enum DeadlineRace {
                 race.finish(.finished(result))
                 TimeoutWheel.shared.cancel(timer)
             }
-            let task: Task<Void, Never>
-            if #available(macOS 26.0, iOS 26.0, *) {
-                task = Task.immediate(operation: body)
-            } else {
-                task = Task(operation: body)
+            let start = { () -> Task<Void, Never> in
+                if #available(macOS 26.0, iOS 26.0, *) { return Task.immediate(operation: body) }
+                return Task(operation: body)
             }
+            let task = serviceContext.map { context in ServiceContext.withValue(context) { start() } } ?? start()
             race.attach(task)
         }
     }

@@ -98,10 +98,9 @@ final class InvocationEngine: Sendable {
         let span = trace.map {
             $0.startSpan(
                 "Invocation", spanID: $0.invocationSpanID, parentSpanID: $0.platformSpanID, kind: .server,
-                sharedAttributes: tracing.sharedAttributes(for: context),
                 runtimeAttributes: RuntimeSpanAttributes.invocation(context, trigger: trigger))
         }
-        if let span { context = context.with(span: span) }
+        if let span { context = context.with(serviceContext: span.serviceContext) }
         monitor.invocationStarted(context)
         defer { monitor.invocationFinished() }
         let initializationDuration = context.isColdStart ? initializerGate.successfulDuration : nil
@@ -112,26 +111,17 @@ final class InvocationEngine: Sendable {
                 configuration.requestMetrics
                     ? insightsRecord(invocationContext, trace: trace, result: result, type: type, initializationDuration: initializationDuration)
                         .lineBytes : nil
-            }
+            },
+            serviceContext: span == nil ? nil : invocationContext.serviceContext
         ) {
             if let initializerError { throw ReportedFunctionError(body: initializerError) }
-            guard span != nil else { return try await body(invocationContext) }
-            return try await ServiceContext.withValue(invocationContext.serviceContext) { try await body(invocationContext) }
+            return try await body(invocationContext)
         }
-        if let span {
-            Self.end(span, with: result)
+        if let span, span.isRecorded {
+            span.end(error: result.error)
             tracing.sendQueuedSpans()
         }
         return result.response
-    }
-
-    /// Ends a runtime span with the operation's outcome (an error status carries the error type and message).
-    private static func end(_ span: FCSpan, with result: InvocationPipeline.Result) {
-        if let error = result.error {
-            span.attributes["error.type"] = error.errorType
-            span.setStatus(SpanStatus(code: .error, message: "\(error.errorType): \(error.errorMessage)"))
-        }
-        span.end()
     }
 
     private func insightsRecord(
@@ -166,7 +156,7 @@ final class InvocationEngine: Sendable {
         let trace = tracing.decide(for: context)
         if let trace { tracing.reportRuntimeInitializationOnce(trace) }
         let response = await runInitializerOnce(context, trace: trace).response
-        if trace != nil { tracing.sendQueuedSpans() }
+        if trace?.sink != nil { tracing.sendQueuedSpans() }
         return response
     }
 
@@ -176,19 +166,20 @@ final class InvocationEngine: Sendable {
         let initializer = registry.initializer
         let timeout = context.function.initializationTimeout
         let initContext = context.with(deadline: .now.advanced(by: timeout))
-        let tracing = self.tracing
         return await initializerGate.ensure {
             let span = trace.map { trace in
                 trace.startSpan(
                     "Initializer", spanID: SpanIDGenerator.next(), parentSpanID: trace.parentOfRuntimeSpans, kind: .internal,
-                    sharedAttributes: tracing.sharedAttributes(for: initContext), runtimeAttributes: RuntimeSpanAttributes.initializer(initContext))
+                    runtimeAttributes: RuntimeSpanAttributes.initializer(initContext))
             }
-            let tracedContext = span.map { initContext.with(span: $0) } ?? initContext
-            let result = await pipeline.run(.initialize, context: tracedContext, timeout: timeout) {
-                try await ServiceContext.withValue(tracedContext.serviceContext) { try await initializer?(tracedContext) }
+            let tracedContext = span.map { initContext.with(serviceContext: $0.serviceContext) } ?? initContext
+            let result = await pipeline.run(
+                .initialize, context: tracedContext, timeout: timeout, serviceContext: span == nil ? nil : tracedContext.serviceContext
+            ) {
+                try await initializer?(tracedContext)
                 return .success(ByteBuffer())
             }
-            if let span { Self.end(span, with: result) }
+            span?.end(error: result.error)
             return .init(response: result.response, error: result.error, duration: result.duration)
         }.outcome
     }

@@ -1,3 +1,5 @@
+import Instrumentation
+
 /// The one place where every operation (event and HTTP invocations, the initializer, lifecycle hooks) is timed,
 /// framed by its FC Start/End lines, raced against its timeout and mapped to a response. A `trailer` (the
 /// `FCInsights` record of invocations, a complete line) is written in the same write as the End line.
@@ -20,6 +22,7 @@ struct InvocationPipeline: Sendable {
         context: FCContext,
         timeout: Duration,
         trailer: (Result) -> [UInt8]? = { _ in nil },
+        serviceContext: ServiceContext? = nil,
         _ body: @escaping @Sendable () async throws -> RuntimeResponse
     ) async -> Result {
         output.writeLine(FCLogLine.startLine(operation, requestID: context.requestID))
@@ -32,7 +35,7 @@ struct InvocationPipeline: Sendable {
         let response: RuntimeResponse
         let outcome: FCLogLine.Outcome
         var errorBody: ErrorBody?
-        switch await DeadlineRace.run(timeout: timeout, operation: body) {
+        switch await DeadlineRace.run(timeout: timeout, serviceContext: serviceContext, operation: body) {
         case .finished(.success(let value)):
             (response, outcome) = (value, .success)
         case .finished(.failure(let error)):

@@ -47,10 +47,13 @@ struct SpanSink: Sendable {
     let destination: TraceDestination
 }
 
-/// A collector endpoint and the process name its spans are reported under; spans are batched per destination.
+/// A collector endpoint and the process (name + function attributes) its spans are reported under; spans are
+/// batched per destination.
 struct TraceDestination: Sendable, Hashable {
     /// The collector URL; confidential, never printed.
     let endpoint: String
     /// `FC:<serviceName>/<functionName>`.
     let serviceName: String
+    /// The function's resource attributes, reported with the process.
+    let function: FunctionResource
 }

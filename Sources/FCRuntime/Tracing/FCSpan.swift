@@ -21,19 +21,17 @@ public final class FCSpan: Tracing.Span {
     let active: ActiveSpan?
     let startNanoseconds: UInt64
     /// Attributes set by the runtime at creation (not visible through ``attributes``).
-    let sharedAttributes: SharedSpanAttributes?
     let runtimeAttributes: [(String, SpanAttribute)]
     private let recording: Mutex<Recording>
 
     init(
         _ name: String, active: ActiveSpan?, kind: SpanKind, startNanoseconds: UInt64, context: ServiceContext,
-        sharedAttributes: SharedSpanAttributes? = nil, runtimeAttributes: [(String, SpanAttribute)] = []
+        runtimeAttributes: [(String, SpanAttribute)] = []
     ) {
         self.active = active
         self.kind = kind
         self.startNanoseconds = startNanoseconds
         self.context = context
-        self.sharedAttributes = sharedAttributes
         self.runtimeAttributes = runtimeAttributes
         self.recording = Mutex(Recording(name: name))
     }
@@ -103,7 +101,7 @@ public final class FCSpan: Tracing.Span {
             return FinishedSpan(
                 traceID: active.traceID, spanID: active.spanID, parentSpanID: active.parentSpanID, flags: active.flags,
                 name: state.name, kind: kind, startNanoseconds: startNanoseconds, endNanoseconds: endNanoseconds,
-                sharedAttributes: sharedAttributes, runtimeAttributes: runtimeAttributes, attributes: state.attributes, events: state.events, status: state.status, links: state.links)
+                runtimeAttributes: runtimeAttributes, attributes: state.attributes, events: state.events, status: state.status, links: state.links)
         }
         if let finished { sink.exporter.enqueue(finished, to: sink.destination) }
     }

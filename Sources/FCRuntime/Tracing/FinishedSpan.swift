@@ -9,8 +9,9 @@ struct TraceIdentifier: Sendable, Hashable {
     var hex32: String { HexDigits.sixteen(high) + HexDigits.sixteen(low) }
 }
 
-/// A span that has ended: the immutable record the exporters encode.
-struct FinishedSpan: Sendable {
+/// A span that has ended: the immutable record the exporters encode. A class, so that queueing, batching and
+/// grouping pass one reference around instead of copying a dozen fields (each copy cost retains and releases).
+final class FinishedSpan: Sendable {
     /// A reference to another span (jaeger.thrift `SpanRef` FOLLOWS_FROM, OTLP link).
     struct Link: Sendable {
         let traceID: TraceIdentifier
@@ -28,8 +29,6 @@ struct FinishedSpan: Sendable {
     let kind: SpanKind
     let startNanoseconds: UInt64
     let endNanoseconds: UInt64
-    /// Attributes shared by many spans (the function's identity), encoded once.
-    let sharedAttributes: SharedSpanAttributes?
     /// Attributes the runtime set for this span alone (request id, cold start, …).
     let runtimeAttributes: [(String, SpanAttribute)]
     /// Attributes set through the `Span` API.
@@ -38,10 +37,29 @@ struct FinishedSpan: Sendable {
     let status: SpanStatus?
     let links: [Link]
 
-    /// Every attribute, in encoding order: shared, then the runtime's, then the span API's.
+    init(
+        traceID: TraceIdentifier, spanID: UInt64, parentSpanID: UInt64, flags: UInt8, name: String, kind: SpanKind,
+        startNanoseconds: UInt64, endNanoseconds: UInt64, runtimeAttributes: [(String, SpanAttribute)], attributes: SpanAttributes,
+        events: [SpanEvent], status: SpanStatus?, links: [Link]
+    ) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.flags = flags
+        self.name = name
+        self.kind = kind
+        self.startNanoseconds = startNanoseconds
+        self.endNanoseconds = endNanoseconds
+        self.runtimeAttributes = runtimeAttributes
+        self.attributes = attributes
+        self.events = events
+        self.status = status
+        self.links = links
+    }
+
+    /// Every attribute, in encoding order: the runtime's, then the span API's.
     var allAttributes: [(String, SpanAttribute)] {
-        var all = sharedAttributes?.entries ?? []
-        all += runtimeAttributes
+        var all = runtimeAttributes
         attributes.forEach { all.append(($0, $1)) }
         return all
     }
@@ -64,12 +82,19 @@ struct FinishedSpan: Sendable {
 struct TraceProcess: Sendable {
     /// `FC:<serviceName>/<functionName>`, the application name FC's console shows.
     let serviceName: String
+    /// The host's and runtime's tags.
     let tags: [(String, SpanAttribute)]
+    /// The function's attributes.
+    let function: FunctionResource?
+
+    /// Every tag, host first.
+    var allTags: [(String, SpanAttribute)] { tags + (function?.entries ?? []) }
 }
 
-/// Attributes that many spans share (the function's identity and platform), with their Thrift tag encoding
-/// computed once instead of per span.
-final class SharedSpanAttributes: Sendable {
+/// The attributes of the function that produced spans — OpenTelemetry's FaaS and cloud *resource* attributes
+/// (`faas.name`, `faas.max_memory`, `cloud.region`, …): exported once per batch with the process (Jaeger) or
+/// resource (OTLP), not repeated on every span. Its Thrift tag encoding is computed once.
+final class FunctionResource: Sendable, Hashable {
     let entries: [(String, SpanAttribute)]
     /// The entries as consecutive jaeger.thrift `Tag` structs.
     let thriftTags: [UInt8]
@@ -78,6 +103,9 @@ final class SharedSpanAttributes: Sendable {
         self.entries = entries
         self.thriftTags = JaegerThriftEncoder.tagBytes(entries)
     }
+
+    static func == (lhs: FunctionResource, rhs: FunctionResource) -> Bool { lhs === rhs }
+    func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 
 /// Hex formatting shared by the encoders and header writers.

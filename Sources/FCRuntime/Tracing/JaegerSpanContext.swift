@@ -24,19 +24,36 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the header form, throwing a ``SpanContextParsingError`` that says what is wrong.
     public init(parsing text: String) throws(SpanContextParsingError) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { throw .wrongPartCount(parts.count) }
-        let (high, low) = try Self.parseTraceID(parts[0])
-        let spanID = try Self.parseHex(parts[1], field: "span id", maxDigits: 16)
-        let parentID = try Self.parseHex(parts[2], field: "parent span id", maxDigits: 16)
-        let flags = try Self.parseHex(parts[3], field: "flags", maxDigits: 2)
-        guard high != 0 || low != 0 else { throw .zeroID("trace id") }
-        guard spanID != 0 else { throw .zeroID("span id") }
-        self.traceIDHigh = high
-        self.traceIDLow = low
-        self.spanID = spanID
-        self.parentSpanID = parentID
-        self.flags = UInt8(flags)
+        // On the UTF-8 bytes, without splitting into substrings: this runs for every traced invocation.
+        var text = text
+        let result = text.withUTF8 { bytes in Result { () throws(SpanContextParsingError) -> (UInt64, UInt64, UInt64, UInt64, UInt64) in
+            var bounds: [Range<Int>] = []
+            bounds.reserveCapacity(4)
+            var start = 0
+            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ":") {
+                bounds.append(start..<index)
+                start = index + 1
+            }
+            bounds.append(start..<bytes.count)
+            guard bounds.count == 4 else { throw .wrongPartCount(bounds.count) }
+            let trace = bounds[0]
+            guard trace.count <= 32 else { throw .tooLong(field: "trace id", maxDigits: 32) }
+            let lowStart = max(trace.lowerBound, trace.upperBound - 16)
+            let low = try Self.parseHex(bytes, lowStart..<trace.upperBound, field: "trace id", maxDigits: 16)
+            let high = lowStart == trace.lowerBound ? 0 : try Self.parseHex(bytes, trace.lowerBound..<lowStart, field: "trace id", maxDigits: 16)
+            let spanID = try Self.parseHex(bytes, bounds[1], field: "span id", maxDigits: 16)
+            let parentID = try Self.parseHex(bytes, bounds[2], field: "parent span id", maxDigits: 16)
+            let flags = try Self.parseHex(bytes, bounds[3], field: "flags", maxDigits: 2)
+            return (high, low, spanID, parentID, flags)
+        } }
+        let parsed = try result.get()
+        guard parsed.0 != 0 || parsed.1 != 0 else { throw .zeroID("trace id") }
+        guard parsed.2 != 0 else { throw .zeroID("span id") }
+        self.traceIDHigh = parsed.0
+        self.traceIDLow = parsed.1
+        self.spanID = parsed.2
+        self.parentSpanID = parsed.3
+        self.flags = UInt8(parsed.4)
     }
 
     /// Whether the trace is sampled (flag bit 0).
@@ -64,20 +81,14 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
     /// Same as ``headerValue``.
     public var description: String { headerValue }
 
-    private static func parseTraceID(_ part: Substring) throws(SpanContextParsingError) -> (UInt64, UInt64) {
-        guard part.utf8.count <= 32 else { throw .tooLong(field: "trace id", maxDigits: 32) }
-        let split = part.index(part.endIndex, offsetBy: -min(16, part.utf8.count))
-        let low = try parseHex(part[split...], field: "trace id", maxDigits: 16)
-        let high = split == part.startIndex ? 0 : try parseHex(part[..<split], field: "trace id", maxDigits: 16)
-        return (high, low)
-    }
-
-    private static func parseHex(_ part: Substring, field: String, maxDigits: Int) throws(SpanContextParsingError) -> UInt64 {
-        guard !part.isEmpty else { throw .empty(field: field) }
-        guard part.utf8.count <= maxDigits else { throw .tooLong(field: field, maxDigits: maxDigits) }
+    private static func parseHex(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, field: String, maxDigits: Int
+    ) throws(SpanContextParsingError) -> UInt64 {
+        guard !range.isEmpty else { throw .empty(field: field) }
+        guard range.count <= maxDigits else { throw .tooLong(field: field, maxDigits: maxDigits) }
         var value: UInt64 = 0
-        for byte in part.utf8 {
-            guard let digit = hexDigitValue(byte) else { throw .notHex(field: field) }
+        for index in range {
+            guard let digit = hexDigitValue(bytes[index]) else { throw .notHex(field: field) }
             value = value << 4 | UInt64(digit)
         }
         return value

@@ -2,7 +2,7 @@ import Tracing
 
 /// Attributes of the runtime's spans, after the OpenTelemetry FaaS and cloud semantic conventions plus `fc.*`.
 enum RuntimeSpanAttributes {
-    /// What the shared attributes are made of; they are rebuilt only when it changes.
+    /// What the function's resource attributes are made of; they are rebuilt only when it changes.
     struct Identity: Equatable {
         let functionName, versionID, instanceID, region, accountID, serviceName, qualifier, handler: String
         let memoryMB: Int
@@ -35,8 +35,8 @@ enum RuntimeSpanAttributes {
         [("fc.request_id", .string(context.requestID))]
     }
 
-    /// Attributes every runtime span of a function shares.
-    static func shared(_ identity: Identity) -> SharedSpanAttributes {
+    /// The function's resource attributes (sent with the process, once per batch).
+    static func resource(_ identity: Identity) -> FunctionResource {
         var entries: [(String, SpanAttribute)] = [("faas.name", .string(identity.functionName))]
         if !identity.versionID.isEmpty { entries.append(("faas.version", .string(identity.versionID))) }
         entries.append(("faas.max_memory", .int64(Int64(identity.memoryMB) * 1024 * 1024)))
@@ -48,7 +48,7 @@ enum RuntimeSpanAttributes {
         if !identity.serviceName.isEmpty { entries.append(("fc.service_name", .string(identity.serviceName))) }
         entries.append(("fc.qualifier", .string(identity.qualifier)))
         if !identity.handler.isEmpty { entries.append(("fc.handler", .string(identity.handler))) }
-        return SharedSpanAttributes(entries)
+        return FunctionResource(entries)
     }
 
     /// Tags of the process (Jaeger `Process.tags`, the OTLP resource): host, instance and runtime.

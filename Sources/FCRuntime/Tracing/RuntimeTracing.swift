@@ -13,7 +13,7 @@ final class RuntimeTracing: Sendable {
     private let runtimeInitializationReported = Atomic<Bool>(false)
     private let readyAtNanoseconds = Atomic<UInt64>(0)
     /// The shared attributes of the last function identity seen (one function per instance, in practice).
-    private let sharedAttributesCache = Mutex<(RuntimeSpanAttributes.Identity, SharedSpanAttributes)?>(nil)
+    private let functionResourceCache = Mutex<(RuntimeSpanAttributes.Identity, FunctionResource)?>(nil)
     /// Wall-clock process start (ns since the epoch), 0 when `/proc` could not tell.
     private let processStartNanoseconds: UInt64
 
@@ -63,16 +63,16 @@ final class RuntimeTracing: Sendable {
         let span = decision.startSpan(
             "RuntimeInitialization", spanID: SpanIDGenerator.next(), parentSpanID: decision.parentOfRuntimeSpans, kind: .internal,
             startNanoseconds: processStartNanoseconds, runtimeAttributes: [("fc.runtime.version", .string(RuntimeVersion.current))])
-        span.end(at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: ready))
+        span.end(atNanoseconds: ready)
     }
 
-    /// The attributes all runtime spans of `context`'s function share, built once per function identity.
-    func sharedAttributes(for context: FCContext) -> SharedSpanAttributes {
+    /// The resource attributes of `context`'s function, built once per function identity.
+    private func functionResource(for context: FCContext) -> FunctionResource {
         let identity = RuntimeSpanAttributes.Identity(context)
-        if let cached = sharedAttributesCache.withLock({ $0 }), cached.0 == identity { return cached.1 }
-        let shared = RuntimeSpanAttributes.shared(identity)
-        sharedAttributesCache.withLock { $0 = (identity, shared) }
-        return shared
+        if let cached = functionResourceCache.withLock({ $0 }), cached.0 == identity { return cached.1 }
+        let resource = RuntimeSpanAttributes.resource(identity)
+        functionResourceCache.withLock { $0 = (identity, resource) }
+        return resource
     }
 
     /// Sends what is queued now, without waiting.
@@ -88,7 +88,8 @@ final class RuntimeTracing: Sendable {
     }
 
     private func destination(_ endpoint: String, _ context: FCContext) -> TraceDestination {
-        TraceDestination(endpoint: endpoint, serviceName: "FC:\(context.service.name)/\(context.function.name)")
+        TraceDestination(
+            endpoint: endpoint, serviceName: "FC:\(context.service.name)/\(context.function.name)", function: functionResource(for: context))
     }
 }
 
@@ -110,19 +111,16 @@ struct TraceDecision: Sendable {
 
     var isSampled: Bool { flags & 0x1 != 0 }
 
-    /// Starts a span of this trace; its service context makes it the parent of spans created under it.
+    /// Starts a runtime span of this trace.
     func startSpan(
         _ name: String, spanID: UInt64, parentSpanID: UInt64, kind: SpanKind,
         startNanoseconds: UInt64 = DefaultTracerClock.now.nanosecondsSinceEpoch,
-        sharedAttributes: SharedSpanAttributes? = nil, runtimeAttributes: [(String, SpanAttribute)] = []
-    ) -> FCSpan {
+        runtimeAttributes: [(String, SpanAttribute)] = []
+    ) -> RuntimeSpan {
         let active = ActiveSpan(
             traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, flags: flags, traceState: traceState, baggage: baggage,
             sink: sink)
-        var context = ServiceContext.topLevel
-        context[ActiveSpanKey.self] = active
-        return FCSpan(
-            name, active: active, kind: kind, startNanoseconds: startNanoseconds, context: context, sharedAttributes: sharedAttributes,
-            runtimeAttributes: runtimeAttributes)
+        return RuntimeSpan(
+            name: name, kind: kind, active: active, startNanoseconds: startNanoseconds, runtimeAttributes: runtimeAttributes)
     }
 }

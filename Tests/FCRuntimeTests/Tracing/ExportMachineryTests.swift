@@ -8,12 +8,12 @@ import Tracing
     private func span(_ id: UInt64) -> FinishedSpan {
         FinishedSpan(
             traceID: TraceIdentifier(high: 0, low: 1), spanID: id, parentSpanID: 0, flags: 1, name: "s\(id)", kind: .internal,
-            startNanoseconds: 1, endNanoseconds: 2, sharedAttributes: nil, runtimeAttributes: [], attributes: [:], events: [], status: nil, links: [])
+            startNanoseconds: 1, endNanoseconds: 2, runtimeAttributes: [], attributes: [:], events: [], status: nil, links: [])
     }
 
     @Test func aFullQueueDropsTheOldestSpansAndCountsThem() {
         var queue = SpanQueue(capacity: 3)
-        let destination = TraceDestination(endpoint: "http://collector/api/traces", serviceName: "FC:s/f")
+        let destination = TraceDestination(endpoint: "http://collector/api/traces", serviceName: "FC:s/f", function: FunctionResource([]))
         for id in 1...5 { queue.append(.init(destination: destination, span: span(UInt64(id)))) }
         #expect(queue.count == 3)
         #expect(queue.droppedTotal == 2)

@@ -21,8 +21,9 @@ enum JaegerThriftEncoder {
         writer.field(.string, id: 1)
         writer.string(process.serviceName)
         writer.field(.list, id: 2)
-        writer.listHeader(of: .structure, count: process.tags.count)
+        writer.listHeader(of: .structure, count: process.tags.count + (process.function?.entries.count ?? 0))
         for (key, value) in process.tags { writeTag(key, value, to: &writer) }
+        if let function = process.function { writer.append(function.thriftTags) }
         writer.stop()
     }
 
@@ -65,9 +66,7 @@ enum JaegerThriftEncoder {
 
         writer.field(.list, id: 10)
         let tags = jaegerTags(of: span)
-        let shared = span.sharedAttributes
-        writer.listHeader(of: .structure, count: tags.count + (shared?.entries.count ?? 0))
-        if let shared { writer.append(shared.thriftTags) }
+        writer.listHeader(of: .structure, count: tags.count)
         for (key, value) in tags { writeTag(key, value, to: &writer) }
 
         if !span.events.isEmpty {
@@ -87,14 +86,14 @@ enum JaegerThriftEncoder {
         writer.stop()
     }
 
-    /// Consecutive `Tag` structs for `entries` (shared attributes are encoded once with this).
+    /// Consecutive `Tag` structs for `entries` (a function's resource attributes are encoded once with this).
     static func tagBytes(_ entries: [(String, SpanAttribute)]) -> [UInt8] {
         var writer = ThriftBinaryWriter(capacity: entries.count * 48)
         for (key, value) in entries { writeTag(key, value, to: &writer) }
         return writer.bytes
     }
 
-    /// The span's own attributes (not the shared ones) plus Jaeger's conventional tags for its kind and an error status.
+    /// The span's attributes plus Jaeger's conventional tags for its kind and an error status.
     private static func jaegerTags(of span: FinishedSpan) -> [(String, SpanAttribute)] {
         var tags = span.runtimeAttributes
         tags.reserveCapacity(span.runtimeAttributes.count + span.attributes.count + 4)

@@ -11,7 +11,7 @@ enum OTLPJSONEncoder {
         var json = JSONWriter(capacity: 512 + spans.count * 768)
         json.raw(#"{"resourceSpans":[{"resource":{"attributes":"#)
         var resource: [(String, SpanAttribute)] = [("service.name", .string(process.serviceName))]
-        resource += process.tags
+        resource += process.allTags
         json.attributes(resource)
         json.raw(#"},"scopeSpans":[{"scope":{"name":"#)
         json.quoted(scopeName)

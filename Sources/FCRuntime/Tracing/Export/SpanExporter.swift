@@ -23,6 +23,8 @@ final class SpanExporter: Sendable {
 
     private let state: Mutex<State>
     private let wakeups: AsyncStream<Void>.Continuation
+    /// Whether the export task is awake (draining or about to); a kick then costs one atomic operation.
+    private let awake = Atomic<Bool>(false)
     private let uploader: TraceUploader
     private let processTags: [(String, SpanAttribute)]
     private let warnings: ExportWarnings
@@ -44,9 +46,11 @@ final class SpanExporter: Sendable {
         state.withLock { $0.queue.append(.init(destination: destination, span: span)) }
     }
 
-    /// Wakes the export task (cheap when it is already awake).
+    /// Wakes the export task (one atomic operation when it is already awake).
     func kick() {
-        wakeups.yield()
+        if awake.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
+            wakeups.yield()
+        }
     }
 
     /// Spans dropped because the queue was full, since start.
@@ -82,10 +86,17 @@ final class SpanExporter: Sendable {
                 state.uploading = !batch.isEmpty
                 return batch
             }
-            if batch.isEmpty { return }
+            if batch.isEmpty {
+                awake.store(false, ordering: .sequentiallyConsistent)
+                // A span queued between `take` and the store above was kicked while we looked awake: go on for it.
+                guard state.withLock({ !$0.queue.isEmpty }),
+                    awake.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+                else { return }
+                continue
+            }
             lastUpload = .now
             for (destination, spans) in Self.grouped(batch) {
-                let process = TraceProcess(serviceName: destination.serviceName, tags: processTags)
+                let process = TraceProcess(serviceName: destination.serviceName, tags: processTags, function: destination.function)
                 do {
                     try await uploader.upload(spans, process: process, to: destination)
                 } catch {
@@ -96,14 +107,20 @@ final class SpanExporter: Sendable {
         }
     }
 
-    /// Groups spans by destination, keeping the order of first appearance.
+    /// Groups spans by destination, keeping the order of first appearance. Nearly always there is one destination,
+    /// so each span is first compared with the previous span's group (no hashing).
     private static func grouped(_ entries: [SpanQueue.Entry]) -> [(TraceDestination, [FinishedSpan])] {
-        var order: [TraceDestination] = []
-        var groups: [TraceDestination: [FinishedSpan]] = [:]
+        var groups: [(TraceDestination, [FinishedSpan])] = []
+        var current = -1
         for entry in entries {
-            if groups[entry.destination] == nil { order.append(entry.destination) }
-            groups[entry.destination, default: []].append(entry.span)
+            if current < 0 || groups[current].0 != entry.destination {
+                current = groups.firstIndex { $0.0 == entry.destination } ?? {
+                    groups.append((entry.destination, []))
+                    return groups.count - 1
+                }()
+            }
+            groups[current].1.append(entry.span)
         }
-        return order.map { ($0, groups[$0] ?? []) }
+        return groups
     }
 }

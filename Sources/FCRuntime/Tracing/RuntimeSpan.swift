@@ -1,0 +1,38 @@
+import Instrumentation
+import Tracing
+
+/// A span the runtime itself opens and closes (`Invocation`, `Initializer`, `RuntimeInitialization`): a value, not
+/// an ``FCSpan``, because nothing but the runtime changes it — spans created inside it through `withSpan` only need
+/// its ids, which its ``serviceContext`` carries.
+struct RuntimeSpan: Sendable {
+    let name: String
+    let kind: SpanKind
+    let active: ActiveSpan
+    let startNanoseconds: UInt64
+    let runtimeAttributes: [(String, SpanAttribute)]
+
+    /// Whether the span is exported (its trace is sampled and has a collector).
+    var isRecorded: Bool { active.sink != nil }
+
+    /// The context that makes this span the parent of spans created under it.
+    var serviceContext: ServiceContext {
+        var context = ServiceContext.topLevel
+        context[ActiveSpanKey.self] = active
+        return context
+    }
+
+    /// Ends the span; a recorded one is queued for export. An error body adds `error.type` and an error status.
+    func end(error: ErrorBody? = nil, atNanoseconds end: UInt64 = DefaultTracerClock.now.nanosecondsSinceEpoch) {
+        guard let sink = active.sink else { return }
+        var attributes = runtimeAttributes
+        var status: SpanStatus?
+        if let error {
+            attributes.append(("error.type", .string(error.errorType)))
+            status = SpanStatus(code: .error, message: "\(error.errorType): \(error.errorMessage)")
+        }
+        let finished = FinishedSpan(
+            traceID: active.traceID, spanID: active.spanID, parentSpanID: active.parentSpanID, flags: active.flags, name: name,
+            kind: kind, startNanoseconds: startNanoseconds, endNanoseconds: end, runtimeAttributes: attributes, attributes: [:], events: [], status: status, links: [])
+        sink.exporter.enqueue(finished, to: sink.destination)
+    }
+}
