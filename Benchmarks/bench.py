@@ -8,6 +8,7 @@ noise hits every contender alike; ratios to this runtime are what we track. Cold
 first 200 from POST /invoke, median and p90 over N spawns.
 
 Usage: Benchmarks/bench.py [--quick] [--output BENCHMARKS.md] [--contenders a,b]
+BENCH_NO_BUILD=1 skips rebuilding this package's release products (when comparing a build you made yourself).
 """
 import argparse
 import datetime

@@ -135,7 +135,7 @@ final class InvocationEngine: Sendable {
             }
         let traceContext = trace.map { trace in
             context.tracing.openTracingSpanContext.isEmpty
-                ? context.tracing.spanContext?.headerValue ?? "\(trace.traceID.hex32):\(HexDigits.sixteen(trace.invocationSpanID)):0:1"
+                ? context.tracing.spanContext?.headerValue ?? (trace.traceID.hex32 + ":" + HexDigits.sixteen(trace.invocationSpanID) + ":0:1")
                 : context.tracing.openTracingSpanContext
         }
         return InsightsRecord(

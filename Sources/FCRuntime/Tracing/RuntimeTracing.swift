@@ -13,7 +13,7 @@ final class RuntimeTracing: Sendable {
     private let runtimeInitializationReported = Atomic<Bool>(false)
     private let readyAtNanoseconds = Atomic<UInt64>(0)
     /// The shared attributes of the last function identity seen (one function per instance, in practice).
-    private let functionResourceCache = Mutex<(RuntimeSpanAttributes.Identity, FunctionResource)?>(nil)
+    private let destinationCache = Mutex<(endpoint: String, identity: RuntimeSpanAttributes.Identity, TraceDestination)?>(nil)
     /// Wall-clock process start (ns since the epoch), 0 when `/proc` could not tell.
     private let processStartNanoseconds: UInt64
 
@@ -66,14 +66,7 @@ final class RuntimeTracing: Sendable {
         span.end(atNanoseconds: ready)
     }
 
-    /// The resource attributes of `context`'s function, built once per function identity.
-    private func functionResource(for context: FCContext) -> FunctionResource {
-        let identity = RuntimeSpanAttributes.Identity(context)
-        if let cached = functionResourceCache.withLock({ $0 }), cached.0 == identity { return cached.1 }
-        let resource = RuntimeSpanAttributes.resource(identity)
-        functionResourceCache.withLock { $0 = (identity, resource) }
-        return resource
-    }
+
 
     /// Sends what is queued now, without waiting.
     func sendQueuedSpans() {
@@ -87,9 +80,15 @@ final class RuntimeTracing: Sendable {
         await exporter.flush(timeout: configuration.flushTimeout)
     }
 
+    /// Where spans of `context`'s function go; built once per endpoint and function identity (one, in practice).
     private func destination(_ endpoint: String, _ context: FCContext) -> TraceDestination {
-        TraceDestination(
-            endpoint: endpoint, serviceName: "FC:\(context.service.name)/\(context.function.name)", function: functionResource(for: context))
+        let identity = RuntimeSpanAttributes.Identity(context)
+        if let cached = destinationCache.withLock({ $0 }), cached.endpoint == endpoint, cached.identity == identity { return cached.2 }
+        let destination = TraceDestination(
+            endpoint: endpoint, serviceName: "FC:\(identity.serviceName)/\(identity.functionName)",
+            function: RuntimeSpanAttributes.resource(identity))
+        destinationCache.withLock { $0 = (endpoint, identity, destination) }
+        return destination
     }
 }
 

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// One HTTP/1.1 POST to a collector over plain TCP, on NIO (already in every function for the server).
 ///
@@ -65,15 +66,42 @@ enum CollectorConnection {
     /// The collector did not answer within the timeout.
     struct TimedOut: Error {}
 
+    /// Resolved collector addresses: a collector's name is resolved once, not per request (resolving and NIO's
+    /// happy-eyeballs connector per request were ~3% of a traced invocation's CPU).
+    private static let resolved = Mutex<[String: SocketAddress]>([:])
+
+    private static func address(of target: Target) throws -> SocketAddress {
+        let key = "\(target.host):\(target.port)"
+        if let address = resolved.withLock({ $0[key] }) { return address }
+        // A blocking lookup, once per collector, on the export task (never on a request path).
+        let address = try SocketAddress.makeAddressResolvingHost(target.host, port: target.port)
+        resolved.withLock { cache in
+            if cache.count > 64 { cache.removeAll() }
+            cache[key] = address
+        }
+        return address
+    }
+
+    /// Forgets a collector's address (after a failed connection: its name may point elsewhere now).
+    private static func forget(_ target: Target) {
+        _ = resolved.withLock { $0.removeValue(forKey: "\(target.host):\(target.port)") }
+    }
+
     private static func exchange(_ body: [UInt8], target: Target, headers: [(String, String)], connectTimeout: Duration) async throws -> Int {
-        let channel = try await ClientBootstrap(group: NIOSingletons.posixEventLoopGroup)
-            .connectTimeout(.nanoseconds(Int64(connectTimeout.nanoseconds)))
-            .connect(host: target.host, port: target.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+        let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
+        do {
+            channel = try await ClientBootstrap(group: NIOSingletons.posixEventLoopGroup)
+                .connectTimeout(.nanoseconds(Int64(connectTimeout.nanoseconds)))
+                .connect(to: try address(of: target)) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                    }
                 }
-            }
+        } catch {
+            forget(target)
+            throw error
+        }
         return try await withTaskCancellationHandler {
             try await channel.executeThenClose { inbound, outbound in
                 var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target.target)
