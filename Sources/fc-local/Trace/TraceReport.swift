@@ -19,10 +19,11 @@ enum TraceReport {
         let nameWidth = max(9, rows.map(\.name.count).max() ?? 0) + 2
         let appWidth = max(16, spans.map(\.serviceName.count).max() ?? 0) + 2
         var text = style.heading("Trace \(spans.first?.traceID ?? "")") + " (\(spans.count) spans)\n"
-        text += pad("Span", nameWidth) + pad("Duration", 12) + pad("Application", appWidth) + "Start time\n"
+        text += pad("Span", nameWidth) + leftPad("Duration", 11) + "  " + pad("Application", appWidth) + "Start time\n"
         for row in rows {
             let duration = String(format: "%.2f ms", Double(row.span.durationMicroseconds) / 1000)
-            text += pad(row.name, nameWidth) + pad(duration, 12) + pad(row.span.serviceName, appWidth) + clock(row.span.startMicroseconds) + "\n"
+            text += pad(row.name, nameWidth) + leftPad(duration, 11) + "  " + pad(row.span.serviceName, appWidth)
+                + clock(row.span.startMicroseconds) + "\n"
         }
         return text
     }
@@ -61,6 +62,11 @@ enum TraceReport {
 
     private static func order(_ a: CollectedSpan, _ b: CollectedSpan) -> Bool {
         a.startMicroseconds != b.startMicroseconds ? a.startMicroseconds < b.startMicroseconds : a.name < b.name
+    }
+
+    /// Right-aligns `text` in `width` columns (durations line up on the decimal point).
+    private static func leftPad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {
