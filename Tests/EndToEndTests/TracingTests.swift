@@ -14,7 +14,7 @@ import Testing
     private static var nowMicroseconds: Int { Int(Date().timeIntervalSince1970 * 1_000_000) }
 
     @Test func aColdTracedInvocationExportsRuntimeInitializerInvocationAndCustomSpansAsJaegerThrift() async throws {
-        let collector = try SpanCollector()
+        let collector = try await SpanCollector()
         let function = try await FunctionProcess(environment: ["FC_REGION": "cn-hangzhou", "FC_INSTANCE_ID": "instance-7"])
         defer { function.kill() }
         let before = Self.nowMicroseconds
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func aWarm64BitTraceGetsAZeroHighTraceIDAndNoSecondRuntimeInitialization() async throws {
-        let collector = try SpanCollector()
+        let collector = try await SpanCollector()
         let function = try await FunctionProcess()
         defer { function.kill() }
         let client = FCClient(port: function.port)
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func anUnsampledTraceIsPropagatedButNotExported() async throws {
-        let collector = try SpanCollector()
+        let collector = try await SpanCollector()
         let function = try await FunctionProcess()
         defer { function.kill() }
         let client = FCClient(port: function.port)
@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test func aW3CTraceParentIsTheParentAndTraceStateAndBaggageArePassedOn() async throws {
-        let collector = try SpanCollector()
+        let collector = try await SpanCollector()
         let function = try await FunctionProcess()
         defer { function.kill() }
         let baggage = Data(#"{"tenant":"t 1"}"#.utf8).base64EncodedString()
@@ -152,7 +152,7 @@ import Testing
     }
 
     @Test func otlpJSONExportCarriesKindsStatusAndTypedAttributes() async throws {
-        let collector = try SpanCollector()
+        let collector = try await SpanCollector()
         let function = try await FunctionProcess(environment: [
             "SWIFT_FC_TRACING_PROTOCOL": "otlp", "SWIFT_FC_TRACING_ENDPOINT": collector.jaegerEndpoint,
         ])
@@ -188,7 +188,7 @@ import Testing
     }
 
     @Test func basicAuthFromTheTracingAKAndSKIsSentAndARejectionIsOneWarningWithoutSecrets() async throws {
-        let collector = try SpanCollector(arguments: ["--user", "tracing-ak", "--password", "tracing-sk-value"])
+        let collector = try await SpanCollector(arguments: ["--user", "tracing-ak", "--password", "tracing-sk-value"])
         let good = try await FunctionProcess(environment: ["SWIFT_FC_TRACING_AK": "tracing-ak", "SWIFT_FC_TRACING_SK": "tracing-sk-value"])
         defer { good.kill() }
         _ = try await FCClient(port: good.port).invoke("echo", event: "1", extra: tracingHeaders(collector))
@@ -215,7 +215,7 @@ import Testing
 
     @Test(arguments: ["down", "erroring", "hanging"])
     func aFailingCollectorNeverFailsOrDelaysInvocations(_ fault: String) async throws {
-        let collector = try SpanCollector(arguments: fault == "erroring" ? ["--status", "503"] : fault == "hanging" ? ["--hang"] : [])
+        let collector = try await SpanCollector(arguments: fault == "erroring" ? ["--status", "503"] : fault == "hanging" ? ["--hang"] : [])
         let endpoint = collector.jaegerEndpoint
         if fault == "down" { collector.stop() }
         let function = try await FunctionProcess(environment: ["SWIFT_FC_TRACING_FLUSH_TIMEOUT": "0.5"])
@@ -238,7 +238,7 @@ import Testing
     }
 
     @Test func withoutIncomingContextTheRateLimitingSamplerStartsRootTraces() async throws {
-        let collector = try SpanCollector()
+        let collector = try await SpanCollector()
         let function = try await FunctionProcess(environment: [
             "SWIFT_FC_TRACING_ENDPOINT": collector.jaegerEndpoint, "SWIFT_FC_TRACING_SAMPLES_PER_SECOND": "0.001",
         ])
@@ -258,7 +258,7 @@ import Testing
     }
 
     @Test func sigtermWaitsForTheSpansOfTheDrainedInvocation() async throws {
-        let collector = try SpanCollector()
+        let collector = try await SpanCollector()
         let function = try await FunctionProcess()
         defer { function.kill() }
         let client = FCClient(port: function.port)

@@ -38,7 +38,7 @@ final class InvocationEngine: Sendable {
         logger.logLevel = configuration.logLevel
         self.runtimeLogger = logger
         self.tracing = RuntimeTracing(
-            configuration: configuration.tracing, monitor: monitor, platform: configuration.platform, logger: logger)
+            configuration: configuration.tracing, monitor: monitor, logger: logger)
     }
 
     /// Answers one request whose route is known and whose body was collected.

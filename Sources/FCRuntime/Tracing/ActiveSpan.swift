@@ -42,16 +42,22 @@ enum ActiveSpanKey: ServiceContextKey {
 }
 
 /// Where a recorded span goes when it ends: the exporter and the destination (collector + process name).
-struct SpanSink: Sendable {
+///
+/// It travels inside public `ServiceContext`s, so it never describes or mirrors itself: printing or dumping a
+/// context must not reveal the collector endpoint (it can carry a token) or the exporter's credentials.
+struct SpanSink: Sendable, CustomStringConvertible, CustomReflectable {
     let exporter: SpanExporter
     let destination: TraceDestination
+
+    var description: String { "SpanSink(******)" }
+    var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 }
 
 /// A collector endpoint and the process (name + function attributes) its spans are reported under; spans are
 /// batched per destination.
 struct TraceDestination: Sendable, Hashable {
     /// The collector URL; confidential, never printed.
-    let endpoint: String
+    let endpoint: Secret
     /// `FC:<serviceName>/<functionName>`.
     let serviceName: String
     /// The function's resource attributes, reported with the process.

@@ -103,6 +103,10 @@ public final class FCSpan: Tracing.Span {
                 name: state.name, kind: kind, startNanoseconds: startNanoseconds, endNanoseconds: endNanoseconds,
                 runtimeAttributes: runtimeAttributes, attributes: state.attributes, events: state.events, status: state.status, links: state.links)
         }
-        if let finished { sink.exporter.enqueue(finished, to: sink.destination) }
+        if let finished {
+            sink.exporter.enqueue(finished, to: sink.destination)
+            // A span that ends after its invocation (a detached task) must not wait for the next invocation.
+            sink.exporter.kick()
+        }
     }
 }

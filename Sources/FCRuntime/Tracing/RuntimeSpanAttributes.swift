@@ -51,19 +51,16 @@ enum RuntimeSpanAttributes {
         return FunctionResource(entries)
     }
 
-    /// Tags of the process (Jaeger `Process.tags`, the OTLP resource): host, instance and runtime.
-    static func processTags(monitor: InstanceMonitor, platform: PlatformEnvironment) -> [(String, SpanAttribute)] {
-        var tags: [(String, SpanAttribute)] = [
+    /// Tags of the process (Jaeger `Process.tags`, the OTLP resource): host, instance and runtime. The `cloud.*`
+    /// keys come with the function's resource attributes (keys must be unique in a resource).
+    static func processTags(monitor: InstanceMonitor) -> [(String, SpanAttribute)] {
+        [
             ("hostname", .string(monitor.host.hostname)),
             ("ip", .string(monitor.host.ipAddress)),
             ("fc.instance_id", .string(monitor.instanceID)),
             ("telemetry.sdk.name", .string("swift-fc-runtime")),
             ("telemetry.sdk.language", .string("swift")),
             ("telemetry.sdk.version", .string(RuntimeVersion.current)),
-            ("cloud.provider", .string("alibaba_cloud")),
-            ("cloud.platform", .string("alibaba_cloud_fc")),
         ]
-        if !platform.region.isEmpty { tags.append(("cloud.region", .string(platform.region))) }
-        return tags
     }
 }

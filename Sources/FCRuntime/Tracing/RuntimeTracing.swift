@@ -17,14 +17,14 @@ final class RuntimeTracing: Sendable {
     /// Wall-clock process start (ns since the epoch), 0 when `/proc` could not tell.
     private let processStartNanoseconds: UInt64
 
-    init(configuration: TracingConfiguration, monitor: InstanceMonitor, platform: PlatformEnvironment, logger: Logger) {
+    init(configuration: TracingConfiguration, monitor: InstanceMonitor, logger: Logger) {
         self.configuration = configuration
         self.sampler = RateLimitingSampler(tracesPerSecond: configuration.samplesPerSecond)
         let now = DefaultTracerClock.now.nanosecondsSinceEpoch
         self.processStartNanoseconds = monitor.reader.processAge().map { now - UInt64(max(0, $0.nanoseconds)) } ?? 0
         self.exporter = SpanExporter(
             configuration: configuration,
-            processTags: RuntimeSpanAttributes.processTags(monitor: monitor, platform: platform),
+            processTags: RuntimeSpanAttributes.processTags(monitor: monitor),
             warnings: ExportWarnings(logger: logger))
     }
 
@@ -85,7 +85,7 @@ final class RuntimeTracing: Sendable {
         let identity = RuntimeSpanAttributes.Identity(context)
         if let cached = destinationCache.withLock({ $0 }), cached.endpoint == endpoint, cached.identity == identity { return cached.2 }
         let destination = TraceDestination(
-            endpoint: endpoint, serviceName: "FC:\(identity.serviceName)/\(identity.functionName)",
+            endpoint: Secret(endpoint), serviceName: "FC:\(identity.serviceName)/\(identity.functionName)",
             function: RuntimeSpanAttributes.resource(identity))
         destinationCache.withLock { $0 = (endpoint, identity, destination) }
         return destination

@@ -9,12 +9,12 @@ enum OTLPRequestDecoder {
             let serviceName = resourceSpans.resource?.attributes?.first { $0.key == "service.name" }?.value.stringValue ?? ""
             for scope in resourceSpans.scopeSpans ?? [] {
                 for span in scope.spans ?? [] {
-                    let start = Int64(span.startTimeUnixNano) ?? 0, end = Int64(span.endTimeUnixNano) ?? start
+                    let start = max(0, Int64(span.startTimeUnixNano) ?? 0), end = max(start, Int64(span.endTimeUnixNano) ?? start)
                     let parent = span.parentSpanId.flatMap { $0.isEmpty ? nil : $0.lowercased() }
                     spans.append(
                         CollectedSpan(
                             traceID: span.traceId.lowercased(), spanID: span.spanId.lowercased(), parentSpanID: parent, name: span.name,
-                            startMicroseconds: start / 1000, durationMicroseconds: max(0, end - start) / 1000, serviceName: serviceName,
+                            startMicroseconds: start / 1000, durationMicroseconds: (end - start) / 1000, serviceName: serviceName,
                             tags: (span.attributes ?? []).compactMap(\.tag), flags: span.flags ?? 1))
                 }
             }

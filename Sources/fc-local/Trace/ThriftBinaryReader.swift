@@ -56,11 +56,14 @@ struct ThriftBinaryReader {
             while let field = try fieldHeader() { try skip(field.type, depth: depth + 1) }
         case .list, .set:
             let (elementType, count) = try listHeader()
+            guard elementType != .stop || count == 0 else { throw Malformed(description: "invalid list element type") }
             for _ in 0..<count { try skip(elementType, depth: depth + 1) }
         case .map:
             let keyType = try wireType(), valueType = try wireType()
             let count = Int(try i32())
-            guard count >= 0 else { throw Malformed(description: "negative map size") }
+            guard count >= 0, count <= bytes.count - index, keyType != .stop, valueType != .stop else {
+                throw Malformed(description: "invalid map header")
+            }
             for _ in 0..<count {
                 try skip(keyType, depth: depth + 1)
                 try skip(valueType, depth: depth + 1)

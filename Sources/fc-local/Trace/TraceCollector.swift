@@ -35,7 +35,10 @@ final class TraceCollector: Sendable {
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
             eventLoopGroup: NIOSingletons.posixEventLoopGroup,
             logger: logger)
-        let task = Task<Void, Never> { try? await server.run() }
+        let task = Task<Void, Never> {
+            try? await server.run()
+            portContinuation.finish()  // a server that failed before running must not leave start() waiting
+        }
         var iterator = portStream.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
             task.cancel()

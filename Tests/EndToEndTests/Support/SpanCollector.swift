@@ -50,29 +50,36 @@ final class SpanCollector: @unchecked Sendable {
             .appendingPathComponent("Tools/span_collector.py")
     }
 
-    init(arguments: [String] = []) throws {
+    /// Starts the collector and waits (without blocking a thread: the test process's concurrency pool has only a
+    /// couple of threads, and Python takes a while to start on a loaded machine) for its ready line.
+    init(arguments: [String] = []) async throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.script.path, "--port", "0", "--exit-with-stdin"] + arguments
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
-        try process.run()
-        var text = ""
-        var found: Int?
-        let handle = output.fileHandleForReading
-        while found == nil {
+        let collected = OutputBuffer()
+        output.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-            if let match = text.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/) { found = Int(match.output.1) }
+            if data.isEmpty { handle.readabilityHandler = nil } else { collected.append(data) }
+        }
+        try process.run()
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        var found: Int?
+        while found == nil, ContinuousClock.now < deadline {
+            if let match = collected.text.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/) {
+                found = Int(match.output.1)
+            } else if !process.isRunning {
+                break
+            } else {
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
         guard let found else {
-            process.terminate()
-            throw Failure.notReady(text)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            throw Failure.notReady(collected.text)
         }
         port = found
-        // Keep draining its output so that it can never block on a full pipe.
-        handle.readabilityHandler = { handle in _ = handle.availableData }
     }
 
     deinit { stop() }

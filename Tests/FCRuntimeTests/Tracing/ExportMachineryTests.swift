@@ -13,7 +13,7 @@ import Tracing
 
     @Test func aFullQueueDropsTheOldestSpansAndCountsThem() {
         var queue = SpanQueue(capacity: 3)
-        let destination = TraceDestination(endpoint: "http://collector/api/traces", serviceName: "FC:s/f", function: FunctionResource([]))
+        let destination = TraceDestination(endpoint: Secret("http://collector/api/traces"), serviceName: "FC:s/f", function: FunctionResource([]))
         for id in 1...5 { queue.append(.init(destination: destination, span: span(UInt64(id)))) }
         #expect(queue.count == 3)
         #expect(queue.droppedTotal == 2)
@@ -102,5 +102,23 @@ import Tracing
         #expect(active?.parentSpanID == 3)
         #expect(active?.spanID != 3)
         #expect(!child.isRecording)  // the trace is not sampled
+    }
+
+    @Test func aTracingContextNeverPrintsTheEndpointOrTheCredentials() {
+        let output = CollectingLineOutput()
+        let logger = Logger(label: "t") { _ in FCLogHandler(requestID: "-", output: output, logLevel: .info) }
+        let configuration = TracingConfiguration(accessKey: "ak", secretKey: Secret("tracing-sk-value"))
+        let exporter = SpanExporter(configuration: configuration, processTags: [], warnings: ExportWarnings(logger: logger))
+        let sink = SpanSink(
+            exporter: exporter,
+            destination: TraceDestination(endpoint: Secret("http://secret-host:1/adapt_token/api/traces"), serviceName: "FC:s/f", function: FunctionResource([])))
+        var context = ServiceContext.topLevel
+        context[ActiveSpanKey.self] = ActiveSpan(
+            traceID: TraceIdentifier(high: 0, low: 1), spanID: 2, parentSpanID: 0, flags: 1, traceState: "", baggage: [:], sink: sink)
+        var dumped = ""
+        dump(context, to: &dumped)
+        for text in [String(describing: context), String(reflecting: context), dumped, "\(sink)", "\(sink.destination)"] {
+            #expect(!text.contains("secret-host") && !text.contains("adapt_token") && !text.contains("tracing-sk-value"), "\(text)")
+        }
     }
 }

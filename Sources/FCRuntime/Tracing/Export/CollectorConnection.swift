@@ -70,11 +70,18 @@ enum CollectorConnection {
     /// happy-eyeballs connector per request were ~3% of a traced invocation's CPU).
     private static let resolved = Mutex<[String: SocketAddress]>([:])
 
-    private static func address(of target: Target) throws -> SocketAddress {
+    private static func address(of target: Target) async throws -> SocketAddress {
         let key = "\(target.host):\(target.port)"
         if let address = resolved.withLock({ $0[key] }) { return address }
-        // A blocking lookup, once per collector, on the export task (never on a request path).
-        let address = try SocketAddress.makeAddressResolvingHost(target.host, port: target.port)
+        let address: SocketAddress
+        if let literal = try? SocketAddress(ipAddress: target.host, port: target.port) {
+            address = literal
+        } else {
+            // getaddrinfo blocks: run it on NIO's thread pool, never on a Swift concurrency thread.
+            address = try await NIOThreadPool.singleton.runIfActive {
+                try SocketAddress.makeAddressResolvingHost(target.host, port: target.port)
+            }
+        }
         resolved.withLock { cache in
             if cache.count > 64 { cache.removeAll() }
             cache[key] = address
@@ -82,26 +89,17 @@ enum CollectorConnection {
         return address
     }
 
-    /// Forgets a collector's address (after a failed connection: its name may point elsewhere now).
-    private static func forget(_ target: Target) {
-        _ = resolved.withLock { $0.removeValue(forKey: "\(target.host):\(target.port)") }
-    }
 
     private static func exchange(_ body: [UInt8], target: Target, headers: [(String, String)], connectTimeout: Duration) async throws -> Int {
-        let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
-        do {
-            channel = try await ClientBootstrap(group: NIOSingletons.posixEventLoopGroup)
-                .connectTimeout(.nanoseconds(Int64(connectTimeout.nanoseconds)))
-                .connect(to: try address(of: target)) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
-                    }
+        let address = try await address(of: target)
+        let channel = try await ClientBootstrap(group: NIOSingletons.posixEventLoopGroup)
+            .connectTimeout(.nanoseconds(Int64(connectTimeout.nanoseconds)))
+            .connect(to: address) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
                 }
-        } catch {
-            forget(target)
-            throw error
-        }
+            }
         return try await withTaskCancellationHandler {
             try await channel.executeThenClose { inbound, outbound in
                 var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target.target)

@@ -120,7 +120,7 @@ enum JaegerThriftEncoder {
             writeTagValue(.long, id: 6, to: &writer) { $0.i64(Int64(number)) }
         case .int64(let number):
             writeTagValue(.long, id: 6, to: &writer) { $0.i64(number) }
-        case .double(let number):
+        case .double(let number) where number.isFinite:
             writeTagValue(.double, id: 4, to: &writer) { $0.double(number) }
         case .bool(let flag):
             writeTagValue(.bool, id: 5, to: &writer) { $0.bool(flag) }

@@ -69,7 +69,7 @@ final class SpanExporter: Sendable {
         kick()
         while !isIdle {
             guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(2))
+            do { try await Task.sleep(for: .milliseconds(2)) } catch { return isIdle }  // cancelled: no busy loop
         }
         return true
     }

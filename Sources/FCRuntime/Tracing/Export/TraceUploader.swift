@@ -13,7 +13,8 @@ struct TraceUploader: Sendable {
     }
 
     let wireProtocol: TracingConfiguration.WireProtocol
-    let authorization: String?
+    /// `Basic base64(AK:SK)`; confidential.
+    let authorization: Secret?
     let timeout: Duration
 
     init(configuration: TracingConfiguration) {
@@ -21,7 +22,7 @@ struct TraceUploader: Sendable {
         self.timeout = configuration.exportTimeout
         if let accessKey = configuration.accessKey, let secretKey = configuration.secretKey {
             let credentials = Data("\(accessKey):\(secretKey.value)".utf8).base64EncodedString()
-            self.authorization = "Basic \(credentials)"
+            self.authorization = Secret("Basic \(credentials)")
         } else {
             self.authorization = nil
         }
@@ -29,7 +30,7 @@ struct TraceUploader: Sendable {
 
     /// Sends `spans` to `destination` with `process` as their process.
     func upload(_ spans: [FinishedSpan], process: TraceProcess, to destination: TraceDestination) async throws(Failure) {
-        guard let url = Self.url(for: destination.endpoint, wireProtocol: wireProtocol),
+        guard let url = Self.url(for: destination.endpoint.value, wireProtocol: wireProtocol),
             let target = CollectorConnection.target(for: url)
         else {
             throw Failure(reason: "the collector endpoint is not an http:// URL")
@@ -44,7 +45,7 @@ struct TraceUploader: Sendable {
             headers.append(("Content-Type", "application/json"))
             body = OTLPJSONEncoder.encode(process: process, spans: spans)
         }
-        if let authorization { headers.append(("Authorization", authorization)) }
+        if let authorization { headers.append(("Authorization", authorization.value)) }
         let status: Int
         do {
             status = try await CollectorConnection.post(body, to: target, headers: headers, timeout: timeout)
