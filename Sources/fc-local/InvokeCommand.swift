@@ -61,7 +61,7 @@ struct InvokeCommand: AsyncParsableCommand {
         let instance = try await FunctionInstance.launch(
             function.spec, environment: platform.environment(port: port, handler: platform.handler),
             port: port, startTimeout: .seconds(function.startTimeout), relay: relay)
-        let portReadyAt = spawnedAt + Int64(instance.readyAfter.components.seconds * 1_000_000 + instance.readyAfter.components.attoseconds / 1_000_000_000_000)
+        let portReadyAt = spawnedAt + instance.readyAfter.microseconds
         let invoker = Invoker(port: port, platform: platform, collector: collector, firstTrace: collector == nil ? nil : PlatformTrace())
         var failed = false
         let results: [InvocationResult]

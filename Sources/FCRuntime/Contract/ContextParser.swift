@@ -96,21 +96,21 @@ struct ContextParser: Sendable {
                 warnings.append("ignoring \(TraceHeaders.traceParent)=\"\(LineText.excerpt(headers.traceParent))\": \(error)")
             }
         }
-        let endpoint = headers.text(.jaegerEndpoint)
-        if !endpoint.isEmpty, TraceUploader.url(for: endpoint, wireProtocol: .jaegerThrift) == nil {
-            // The endpoint is confidential: the warning names the header, never its value.
-            warnings.append("ignoring \(FCHeaderName.jaegerEndpoint.canonicalName): not an http:// URL (spans are exported over plain HTTP)")
-        }
         var baggage = baggage(fromBase64JSON: headers.text(.spanBaggages), &warnings)
         for (key, value) in headers.baggageHeaders { baggage[key] = value }
-        return TracingInfo(
+        let tracing = TracingInfo(
             openTracingSpanContext: rawContext,
             openTracingSpanBaggages: baggage,
-            jaegerEndpoint: Secret(endpoint),
+            jaegerEndpoint: Secret(headers.text(.jaegerEndpoint)),
             traceParent: headers.traceParent,
             traceState: headers.traceState,
             spanContext: spanContext
         )
+        if !tracing.jaegerEndpoint.isEmpty, !tracing.hasUsableJaegerEndpoint {
+            // The endpoint is confidential: the warning names the header, never its value.
+            warnings.append("ignoring \(FCHeaderName.jaegerEndpoint.canonicalName): not an http:// URL (spans are exported over plain HTTP)")
+        }
+        return tracing
     }
 
     private static func baggage(fromBase64JSON text: String, _ warnings: inout [String]) -> [String: String] {

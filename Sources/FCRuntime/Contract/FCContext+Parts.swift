@@ -89,6 +89,8 @@ public struct TracingInfo: Sendable, Hashable, CustomStringConvertible {
     public let openTracingSpanBaggages: [String: String]
     /// The Jaeger collector endpoint (`x-fc-tracing-jaeger-endpoint`); confidential.
     public let jaegerEndpoint: Secret
+    /// Whether ``jaegerEndpoint`` is a URL spans can be exported to (`http://host[:port]/path`); checked once here.
+    let hasUsableJaegerEndpoint: Bool
     /// The W3C `traceparent` header (FC 3.0 and OpenTelemetry callers), else empty.
     public let traceParent: String
     /// The W3C `tracestate` header, else empty; passed on unchanged to downstream calls.
@@ -109,6 +111,7 @@ public struct TracingInfo: Sendable, Hashable, CustomStringConvertible {
         self.openTracingSpanContext = openTracingSpanContext
         self.openTracingSpanBaggages = openTracingSpanBaggages
         self.jaegerEndpoint = jaegerEndpoint
+        self.hasUsableJaegerEndpoint = TraceUploader.url(for: jaegerEndpoint.value, wireProtocol: .jaegerThrift) != nil
         self.traceParent = traceParent
         self.traceState = traceState
         self.spanContext = spanContext

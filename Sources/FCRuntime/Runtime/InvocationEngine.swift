@@ -135,7 +135,10 @@ final class InvocationEngine: Sendable {
             }
         let traceContext = trace.map { trace in
             context.tracing.openTracingSpanContext.isEmpty
-                ? context.tracing.spanContext?.headerValue ?? (trace.traceID.hex32 + ":" + HexDigits.sixteen(trace.invocationSpanID) + ":0:1")
+                ? context.tracing.spanContext?.headerValue
+                    ?? JaegerSpanContext.headerValue(
+                        traceIDHigh: trace.traceID.high, traceIDLow: trace.traceID.low, spanID: trace.invocationSpanID, parentSpanID: 0,
+                        flags: trace.flags)
                 : context.tracing.openTracingSpanContext
         }
         return InsightsRecord(

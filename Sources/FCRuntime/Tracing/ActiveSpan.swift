@@ -25,8 +25,7 @@ struct ActiveSpan: Sendable {
 
     /// The Jaeger form `traceId:spanId:parentSpanId:flags` (`uber-trace-id`, FC's span-context header).
     var jaegerHeaderValue: String {
-        let trace = traceID.high == 0 ? HexDigits.sixteen(traceID.low) : traceID.hex32
-        return "\(trace):\(HexDigits.sixteen(spanID)):\(String(parentSpanID, radix: 16)):\(String(flags, radix: 16))"
+        JaegerSpanContext.headerValue(traceIDHigh: traceID.high, traceIDLow: traceID.low, spanID: spanID, parentSpanID: parentSpanID, flags: flags)
     }
 
     /// The W3C `traceparent` form.

@@ -58,11 +58,7 @@ final class FinishedSpan: Sendable {
     }
 
     /// Every attribute, in encoding order: the runtime's, then the span API's.
-    var allAttributes: [(String, SpanAttribute)] {
-        var all = runtimeAttributes
-        attributes.forEach { all.append(($0, $1)) }
-        return all
-    }
+    var allAttributes: [(String, SpanAttribute)] { runtimeAttributes + attributes.pairs }
 
     var durationNanoseconds: UInt64 { endNanoseconds >= startNanoseconds ? endNanoseconds - startNanoseconds : 0 }
 
@@ -106,6 +102,16 @@ final class FunctionResource: Sendable, Hashable {
 
     static func == (lhs: FunctionResource, rhs: FunctionResource) -> Bool { lhs === rhs }
     func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}
+
+extension SpanAttributes {
+    /// The attributes as key–value pairs, the form both encoders write.
+    var pairs: [(String, SpanAttribute)] {
+        var pairs: [(String, SpanAttribute)] = []
+        pairs.reserveCapacity(count)
+        forEach { pairs.append(($0, $1)) }
+        return pairs
+    }
 }
 
 /// Hex formatting shared by the encoders and header writers.

@@ -6,7 +6,7 @@ extension JaegerSpanContext {
     public init(traceParent: String) throws(SpanContextParsingError) {
         let parsed: TraceContext
         do {
-            parsed = try TraceContext(traceParentHeaderValue: Self.trimmed(traceParent))
+            parsed = try TraceContext(traceParentHeaderValue: traceParent.trimmingCharacters(in: " \t"))
         } catch {
             throw .notTraceParent
         }
@@ -19,12 +19,6 @@ extension JaegerSpanContext {
             traceIDHigh: high, traceIDLow: low, spanID: spanID, flags: parsed.flags.contains(.sampled) ? 1 : 0)
         else { throw .zeroID("trace id or span id") }
         self = context
-    }
-
-    private static func trimmed(_ text: String) -> String {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) }) else { return "" }
-        return String(text[first...last])
     }
 
     private static func bigEndianWord(_ bytes: UnsafeRawBufferPointer, from offset: Int) -> UInt64 {

@@ -67,7 +67,7 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
 
     /// The trace id in hex: 16 digits, or 32 for a 128-bit id.
     public var traceIDHex: String {
-        is128BitTraceID ? Self.hex16(traceIDHigh) + Self.hex16(traceIDLow) : Self.hex16(traceIDLow)
+        Self.traceIDHex(high: traceIDHigh, low: traceIDLow)
     }
 
     /// The span id as 16 hex digits.
@@ -75,7 +75,13 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
 
     /// The header form, `traceId:spanId:parentSpanId:flags`.
     public var headerValue: String {
-        "\(traceIDHex):\(spanIDHex):\(String(parentSpanID, radix: 16)):\(String(flags, radix: 16))"
+        Self.headerValue(traceIDHigh: traceIDHigh, traceIDLow: traceIDLow, spanID: spanID, parentSpanID: parentSpanID, flags: flags)
+    }
+
+    /// `traceId:spanId:parentSpanId:flags` for any ids (also for spans this runtime creates): a 16- or 32-digit trace
+    /// id, a 16-digit span id, the parent and flags without padding.
+    static func headerValue(traceIDHigh: UInt64, traceIDLow: UInt64, spanID: UInt64, parentSpanID: UInt64, flags: UInt8) -> String {
+        traceIDHex(high: traceIDHigh, low: traceIDLow) + ":" + hex16(spanID) + ":" + String(parentSpanID, radix: 16) + ":" + String(flags, radix: 16)
     }
 
     /// Same as ``headerValue``.
@@ -104,6 +110,9 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func hex16(_ value: UInt64) -> String { HexDigits.sixteen(value) }
+
+    /// 16 hex digits for a 64-bit trace id, 32 for a 128-bit one.
+    private static func traceIDHex(high: UInt64, low: UInt64) -> String { high == 0 ? hex16(low) : hex16(high) + hex16(low) }
 }
 
 /// Why a span-context header could not be parsed; the message names the part at fault, never the whole value.

@@ -37,10 +37,7 @@ final class RuntimeTracing: Sendable {
     /// which costs nothing further).
     func decide(for context: FCContext) -> TraceDecision? {
         let incoming = context.tracing.spanContext
-        let headerEndpoint = context.tracing.jaegerEndpoint.value
-        let endpoint =
-            !headerEndpoint.isEmpty && TraceUploader.url(for: headerEndpoint, wireProtocol: .jaegerThrift) != nil
-            ? headerEndpoint : configuration.endpoint?.value
+        let endpoint = context.tracing.hasUsableJaegerEndpoint ? context.tracing.jaegerEndpoint.value : configuration.endpoint?.value
         let flags: UInt8
         if let incoming {
             flags = incoming.flags

@@ -11,7 +11,7 @@ struct TraceOutput {
         var traces: [[CollectedSpan]] = []
         for (index, result) in results.enumerated() {
             guard let trace = result.trace else { continue }
-            let end = result.startedAtMicroseconds + Int64(result.latency.components.seconds * 1_000_000 + result.latency.components.attoseconds / 1_000_000_000_000)
+            let end = result.startedAtMicroseconds + result.latency.microseconds
             let platformSpans = trace.platformSpans(
                 serviceName: serviceName, requestStart: result.startedAtMicroseconds, requestEnd: end, coldStart: index == 0 ? coldStart : nil)
             traces.append(platformSpans + collector.spans(ofTrace: trace.traceID))

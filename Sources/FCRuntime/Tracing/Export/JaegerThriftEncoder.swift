@@ -75,8 +75,7 @@ enum JaegerThriftEncoder {
             for event in span.events {
                 writer.field(.i64, id: 1)
                 writer.i64(Int64(event.nanosecondsSinceEpoch / 1000))
-                var fields: [(String, SpanAttribute)] = [("event", .string(event.name))]
-                event.attributes.forEach { fields.append(($0, $1)) }
+                let fields: [(String, SpanAttribute)] = [("event", .string(event.name))] + event.attributes.pairs
                 writer.field(.list, id: 2)
                 writer.listHeader(of: .structure, count: fields.count)
                 for (key, value) in fields { writeTag(key, value, to: &writer) }
@@ -95,9 +94,7 @@ enum JaegerThriftEncoder {
 
     /// The span's attributes plus Jaeger's conventional tags for its kind and an error status.
     private static func jaegerTags(of span: FinishedSpan) -> [(String, SpanAttribute)] {
-        var tags = span.runtimeAttributes
-        tags.reserveCapacity(span.runtimeAttributes.count + span.attributes.count + 4)
-        span.attributes.forEach { tags.append(($0, $1)) }
+        var tags = span.allAttributes
         tags.append(("span.kind", .string(span.kindName)))
         if let status = span.status {
             switch status.code {

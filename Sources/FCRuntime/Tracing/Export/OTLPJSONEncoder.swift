@@ -56,9 +56,7 @@ enum OTLPJSONEncoder {
                 json.raw(#","name":"#)
                 json.quoted(event.name)
                 json.raw(#","attributes":"#)
-                var eventAttributes: [(String, SpanAttribute)] = []
-                event.attributes.forEach { eventAttributes.append(($0, $1)) }
-                json.attributes(eventAttributes)
+                json.attributes(event.attributes.pairs)
                 json.raw("}")
             }
             json.raw("]")
@@ -72,9 +70,7 @@ enum OTLPJSONEncoder {
                 json.raw(#","spanId":"#)
                 json.quoted(HexDigits.sixteen(link.spanID))
                 json.raw(#","attributes":"#)
-                var linkAttributes: [(String, SpanAttribute)] = []
-                link.attributes.forEach { linkAttributes.append(($0, $1)) }
-                json.attributes(linkAttributes)
+                json.attributes(link.attributes.pairs)
                 json.raw("}")
             }
             json.raw("]")
