@@ -6,6 +6,6 @@ struct FCLocal: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fc-local",
         abstract: "Run Function Compute functions locally, the way Function Compute runs them.",
-        subcommands: [InvokeCommand.self]
+        subcommands: [InvokeCommand.self, StartCommand.self, TracesCommand.self, MetricsCommand.self]
     )
 }

@@ -1,14 +1,14 @@
 /// A span as fc-local's collector received it (from the function, Jaeger Thrift or OTLP JSON) or recorded it
 /// itself (the platform spans): what the trace tree and Jaeger's JSON need.
-struct CollectedSpan: Sendable {
+struct CollectedSpan: Sendable, Codable, Equatable {
     /// A tag value with its Jaeger type name (`string`, `bool`, `int64`, `float64`, `binary`).
-    struct Tag: Sendable {
+    struct Tag: Sendable, Codable, Equatable {
         let key: String
         let type: String
         let value: TagValue
     }
 
-    enum TagValue: Sendable {
+    enum TagValue: Sendable, Codable, Equatable {
         case string(String)
         case bool(Bool)
         case int(Int64)

@@ -4,6 +4,8 @@ import Synchronization
 /// What to run: a product of this package, a custom-runtime code directory, or any command.
 enum LaunchSpec: Sendable {
     case product(String, build: Bool)
+    /// A binary resolved (and built) beforehand.
+    case binary(URL)
     case codeDirectory(String)
     case command(String)
 }
@@ -34,6 +36,8 @@ final class FunctionInstance: Sendable {
         switch spec {
         case .product(let name, let build):
             process.executableURL = build ? try await ProductBuilder.binary(for: name) : try ProductBuilder.prebuilt(name)
+        case .binary(let url):
+            process.executableURL = url
         case .codeDirectory(let directory):
             let bootstrap = URL(fileURLWithPath: directory).appendingPathComponent("bootstrap")
             guard FileManager.default.isExecutableFile(atPath: bootstrap.path) else {

@@ -1,0 +1,59 @@
+import Foundation
+import Synchronization
+
+/// Settings of a running `fc-local start`.
+struct PlatformSettings: Sendable {
+    let region: String
+    /// The project id of the tracing-configuration API (32 letters/digits), kept across restarts.
+    let projectID: String
+    /// The token the tracing-configuration API checks in `X-Auth-Token`.
+    let authToken: String
+    let accountID: String
+    let stateDirectory: String
+}
+
+/// The local platform: the configured functions, their instance pools, the state database and the live metrics.
+final class Platform: Sendable {
+    let settings: PlatformSettings
+    /// The functions, in the configuration file's order.
+    let functions: [FunctionConfiguration]
+    let store: PlatformStore
+    let metrics: PlatformMetrics
+    let pools: [FunctionKey: InstancePool]
+    let output: PlatformOutput
+    private let listeningPort = Mutex(0)
+
+    init(settings: PlatformSettings, functions: [FunctionConfiguration], launchSpecs: [FunctionKey: LaunchSpec], store: PlatformStore, output: PlatformOutput) {
+        self.settings = settings
+        self.functions = functions
+        self.store = store
+        self.output = output
+        let metrics = PlatformMetrics(region: settings.region)
+        self.metrics = metrics
+        var pools: [FunctionKey: InstancePool] = [:]
+        for function in functions {
+            pools[function.key] = InstancePool(function: function, launch: launchSpecs[function.key]!, settings: settings, store: store, metrics: metrics, output: output)
+        }
+        self.pools = pools
+    }
+
+    /// The configured function named `service`/`function`.
+    func function(_ key: FunctionKey) -> FunctionConfiguration? { functions.first { $0.key == key } }
+
+    /// The port the platform listens on (set once the server runs).
+    var port: Int {
+        get { listeningPort.withLock { $0 } }
+        set { listeningPort.withLock { $0 = newValue } }
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// The collector endpoint traced invocations carry in `x-fc-tracing-jaeger-endpoint`.
+    var jaegerEndpoint: String { baseURL + "/api/traces" }
+
+    /// Tracing was switched on, off or given new credentials for `key`: its instances were started with the old
+    /// environment, so they are retired (new ones start on the next invocation).
+    func tracingConfigurationChanged(for key: FunctionKey) async {
+        await pools[key]?.retireAll(reason: "tracing configuration changed")
+    }
+}
