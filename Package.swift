@@ -107,7 +107,13 @@ let package = Package(
         ),
         .testTarget(
             name: "FCLocalTests",
-            dependencies: [],
+            dependencies: [
+                "fc-local",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
