@@ -16,6 +16,12 @@ function.event("fail") { (event: String, _: FCContext) -> String in
     throw FixtureError(message: event.isEmpty ? "boom" : event)
 }
 
+// Kills the process when the event is "crash" (the emulator's crashed-instance tests), else echoes.
+function.event("crash") { (event: String, _: FCContext) -> String in
+    if event == "crash" { fatalError("crash requested by the event") }
+    return event
+}
+
 function.event("sleep") { (request: SleepRequest, _: FCContext) in
     try await Task.sleep(for: .milliseconds(request.ms))
     return SleepReply(slept: request.ms)

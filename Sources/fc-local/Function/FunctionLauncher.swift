@@ -117,7 +117,7 @@ final class FunctionInstance: Sendable {
 
     /// Whether the process has ended: Foundation saw it, or the kernel shows it gone or a zombie (so that a
     /// missed termination notice can never make fc-local wait forever).
-    private var hasExited: Bool {
+    var hasExited: Bool {
         guard process.isRunning else { return true }
         guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")")

@@ -2,21 +2,33 @@ import Foundation
 import Synchronization
 
 /// Relays the function's stdout and stderr to fc-local's stderr line by line as they arrive, and keeps what
-/// fc-local needs from them: the `FCInsights` records (by request id) and the recent lines for error messages.
+/// fc-local needs from them: the `FCInsights` records (by request id), the lines of requests being captured (for
+/// `x-fc-log-result`), `FCInstanceMetrics` records, and the recent lines for error messages.
 final class OutputRelay: Sendable {
     private struct State {
         var partial: [ObjectIdentifier: [UInt8]] = [:]
         var recent: [String] = []
         var insights: [String: InsightsSummary] = [:]
+        var captures: [String: [String]] = [:]
+        var sawInsights = false
     }
 
     private let state = Mutex(State())
     private let style: TerminalStyle
     private let echo: Bool
+    /// Put before every relayed line (`fc-local start` serves several functions on one terminal).
+    private let prefix: String
+    /// Called with the JSON of every `FCInstanceMetrics` record.
+    private let onInstanceMetrics: (@Sendable (Data) -> Void)?
 
-    init(style: TerminalStyle, echo: Bool = true) {
+    /// Lines kept per captured request (FC's log tail is the last 4 KB; this keeps enough to cut from).
+    private static let capturedLinesLimit = 200
+
+    init(style: TerminalStyle, echo: Bool = true, prefix: String = "", onInstanceMetrics: (@Sendable (Data) -> Void)? = nil) {
         self.style = style
         self.echo = echo
+        self.prefix = prefix
+        self.onInstanceMetrics = onInstanceMetrics
     }
 
     func attach(_ handle: FileHandle) {
@@ -51,13 +63,39 @@ final class OutputRelay: Sendable {
         var record: InsightsSummary?
         if line.hasPrefix("FCInsights:"), let space = line.firstIndex(of: " ") {
             record = try? JSONDecoder().decode(InsightsSummary.self, from: Data(line[line.index(after: space)...].utf8))
+        } else if line.hasPrefix("FCInstanceMetrics:"), let space = line.firstIndex(of: " "), let onInstanceMetrics {
+            onInstanceMetrics(Data(line[line.index(after: space)...].utf8))
         }
         state.withLock { state in
             state.recent.append(line)
             if state.recent.count > 40 { state.recent.removeFirst(state.recent.count - 40) }
-            if let record { state.insights[record.requestId] = record }
+            if let record {
+                state.sawInsights = true
+                state.insights[record.requestId] = record
+                // Records nobody asked for (a caller that gave up) must not pile up in a long-running platform.
+                if state.insights.count > 1000 { state.insights.removeAll() }
+            }
+            // A line naming a captured request is that request's; an anonymous line (print) is the only one's.
+            let owner = state.captures.keys.first { line.contains($0) } ?? (state.captures.count == 1 ? state.captures.keys.first : nil)
+            if let owner {
+                state.captures[owner, default: []].append(line)
+                if state.captures[owner]!.count > Self.capturedLinesLimit { state.captures[owner]!.removeFirst() }
+            }
         }
-        if echo { FileHandle.standardError.write(Data((style.functionLine(line) + "\n").utf8)) }
+        if echo { FileHandle.standardError.write(Data((prefix + style.functionLine(line) + "\n").utf8)) }
+    }
+
+    /// Whether the function has written an `FCInsights` record yet (so that waiting for one is worth it).
+    var writesInsights: Bool { state.withLock { $0.sawInsights } }
+
+    /// Starts keeping the lines of `requestID`.
+    func beginCapture(_ requestID: String) {
+        state.withLock { $0.captures[requestID] = [] }
+    }
+
+    /// Stops keeping the lines of `requestID` and returns them.
+    func endCapture(_ requestID: String) -> [String] {
+        state.withLock { $0.captures.removeValue(forKey: requestID) } ?? []
     }
 
     /// The last lines the function wrote.
@@ -67,7 +105,7 @@ final class OutputRelay: Sendable {
     func insights(for requestID: String, timeout: Duration = .milliseconds(500)) async -> InsightsSummary? {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         repeat {
-            if let record = state.withLock({ $0.insights[requestID] }) { return record }
+            if let record = state.withLock({ $0.insights.removeValue(forKey: requestID) }) { return record }
             try? await Task.sleep(for: .milliseconds(5))
         } while ContinuousClock.now < deadline
         return nil

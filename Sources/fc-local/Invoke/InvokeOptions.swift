@@ -88,50 +88,26 @@ struct PlatformOptions: ParsableArguments {
     @Option(help: "Listen on this port instead of a free one.")
     var port: Int?
 
-    /// FC's environment for the instance (CONTRACT §1); the user's `FC_*` variables are not passed on.
-    func environment(port: Int, handler: String) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FC_") }
-        environment["FC_SERVER_PORT"] = String(port)
-        environment["FC_CUSTOM_LISTEN_PORT"] = String(port)
-        environment["FC_FUNC_CODE_PATH"] = FileManager.default.currentDirectoryPath
-        environment["FC_FUNCTION_NAME"] = function
-        environment["FC_FUNCTION_HANDLER"] = handler
-        environment["FC_FUNCTION_MEMORY_SIZE"] = String(memory)
-        environment["FC_SERVICE_NAME"] = service
-        environment["FC_QUALIFIER"] = qualifier
-        environment["FC_REGION"] = region
-        environment["FC_ACCOUNT_ID"] = accountID
-        environment["FC_INSTANCE_ID"] = "c-local-" + UUID().uuidString.prefix(8).lowercased()
-        return environment
-    }
-
     var accountID: String { ProcessInfo.processInfo.environment["ALIBABA_CLOUD_ACCOUNT_ID"] ?? "1234567890" }
 
-    /// The headers FC sends with every call (CONTRACT §2), credentials from the user's `ALIBABA_CLOUD_*` variables.
+    /// The contract as `fc-local invoke` plays it: an initializer named `index.initializer` when asked for.
+    var contract: PlatformContract {
+        PlatformContract(
+            service: service, function: function, handler: handler, initializer: initializer ? "index.initializer" : nil,
+            initializationTimeoutSeconds: timeout, memoryMB: memory, timeoutSeconds: timeout, region: region, qualifier: qualifier,
+            accountID: accountID)
+    }
+
+    /// FC's environment for the instance (CONTRACT §1).
+    func environment(port: Int, handler: String) -> [String: String] {
+        var contract = contract
+        contract.handler = handler
+        return contract.environment(port: port, instanceID: "c-local-" + UUID().uuidString.prefix(8).lowercased())
+    }
+
+    /// The headers FC sends with every call (CONTRACT §2).
     func headers(requestID: String, controlPath: String) -> [(String, String)] {
-        let environment = ProcessInfo.processInfo.environment
-        let timeoutText = timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
-        return [
-            ("x-fc-request-id", requestID),
-            ("x-fc-control-path", controlPath),
-            ("x-fc-function-name", function),
-            ("x-fc-function-handler", handler),
-            ("x-fc-function-memory", String(memory)),
-            ("x-fc-function-timeout", timeoutText),
-            ("x-fc-function-initializer", initializer ? "index.initializer" : ""),
-            ("x-fc-initialization-timeout", timeoutText),
-            ("x-fc-region", region),
-            ("x-fc-account-id", accountID),
-            ("x-fc-qualifier", qualifier),
-            ("x-fc-version-id", ""),
-            ("x-fc-service-name", service),
-            ("x-fc-service-logproject", ""),
-            ("x-fc-service-logstore", ""),
-            ("x-fc-retry-count", "0"),
-            ("x-fc-access-key-id", environment["ALIBABA_CLOUD_ACCESS_KEY_ID"] ?? ""),
-            ("x-fc-access-key-secret", environment["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] ?? ""),
-            ("x-fc-security-token", environment["ALIBABA_CLOUD_SECURITY_TOKEN"] ?? ""),
-        ].filter { !$0.1.isEmpty || $0.0 == "x-fc-function-handler" }
+        contract.headers(requestID: requestID, controlPath: controlPath)
     }
 }
 

@@ -38,6 +38,8 @@ struct JSONErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as PlatformAPIError {
+            return JSONResponse.fcError(error.status, code: error.code, message: error.message, requestID: error.requestID)
         } catch let error as HTTPError {
             if error.status == .notFound {
                 return JSONResponse.fcError(.notFound, code: "NotFound", message: "no API at \(request.method) \(request.uri.path)")

@@ -1,5 +1,57 @@
-/// Runs queued async invocations (stub).
+import Foundation
+
+/// Runs the async queue: one worker per function takes its queued invocations oldest first, one at a time (so
+/// they run in the order they were accepted), and records each result. A throttled invocation waits and stays
+/// first in line; one whose instance crashed is retried up to three attempts in all (FC retries async
+/// invocations too); function errors are final.
 struct AsyncQueueRunner {
     let platform: Platform
-    func run() async {}
+
+    static let maxAttempts = 3
+    static let pollInterval: Duration = .milliseconds(50)
+
+    func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for function in platform.functions {
+                group.addTask { await work(on: function.key) }
+            }
+        }
+    }
+
+    private func work(on key: FunctionKey) async {
+        let service = InvocationService(platform: platform)
+        while !Task.isCancelled {
+            guard let next = try? await platform.store.takeNextQueued(for: key) else {
+                try? await Task.sleep(for: Self.pollInterval)
+                continue
+            }
+            let headers = ((try? JSONSerialization.jsonObject(with: Data(next.headers.utf8))) as? [String: String] ?? [:]).map { ($0.key, $0.value) }
+            let answer = await service.invoke(
+                InvocationInput(
+                    key: key, kind: .event, headers: headers, body: next.payload, requestID: next.requestID, trigger: "async",
+                    receivedAt: Date(), started: .now))
+            var record = next
+            switch answer.outcome {
+            case .throttled:
+                record.state = .queued
+                record.attempts -= 1
+                try? await platform.store.finish(record)
+                try? await Task.sleep(for: .milliseconds(200))
+                continue
+            case .serverError where record.attempts < Self.maxAttempts:
+                record.state = .queued
+            default:
+                record.state = answer.outcome == .success ? .succeeded : .failed
+                record.status = answer.status
+                record.response = answer.body
+                record.errorType = answer.errorType
+                record.finishedAt = Int64(Date().timeIntervalSince1970 * 1000)
+            }
+            do {
+                try await platform.store.finish(record)
+            } catch {
+                platform.output.warning("could not record the async result of \(record.requestID): \(error)")
+            }
+        }
+    }
 }
