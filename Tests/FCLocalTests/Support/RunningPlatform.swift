@@ -58,6 +58,22 @@ struct RunningPlatform {
         throw PlatformStartFailure(stderr: run.stderr.text)
     }
 
+    /// Runs `body` against a platform serving `config` (YAML text), and always stops the platform afterwards.
+    static func with<T>(
+        config: String? = nil, stateDirectory: String = newStateDirectory(), environment: [String: String] = [:],
+        _ body: (RunningPlatform) async throws -> T
+    ) async throws -> T {
+        let platform = try await start(config: try config.map(configFile), stateDirectory: stateDirectory, environment: environment)
+        do {
+            let result = try await body(platform)
+            try await platform.stop()
+            return result
+        } catch {
+            _ = try? await platform.stop()
+            throw error
+        }
+    }
+
     private static func listeningPort(in text: String) -> Int? {
         guard let range = text.range(of: "listening on http://127.0.0.1:") else { return nil }
         return Int(text[range.upperBound...].prefix { $0.isNumber })

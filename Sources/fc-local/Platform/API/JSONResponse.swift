@@ -7,14 +7,14 @@ import NIOCore
 enum JSONResponse {
     /// `object` serialized with sorted keys.
     static func make(_ status: HTTPResponse.Status, _ object: Any, headers: HTTPFields = [:]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return make(status, data: data, headers: headers)
     }
 
     /// An `Encodable` value as JSON.
     static func make(_ status: HTTPResponse.Status, encoding value: some Encodable, headers: HTTPFields = [:]) -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return make(status, data: data, headers: headers)
     }

@@ -194,9 +194,8 @@ actor InstancePool {
     private func start(id: String, relay: OutputRelay, traceHeaders: [(String, String)]) async throws -> (FunctionInstance, PlatformTrace.ColdStart) {
         guard let port = PortProbe.freePort() else { throw LocalError.startup("no free TCP port is available") }
         var extra = function.environment
-        if let tracing = try? await store.tracingConfiguration(for: function.key) {
-            extra["SWIFT_FC_TRACING_AK"] = tracing.accessKey
-            extra["SWIFT_FC_TRACING_SK"] = tracing.secretKey
+        if let tracing = try? await TracingSettings.of(function.key, store: store) {
+            extra.merge(tracing.environment) { _, tracing in tracing }
         }
         let spawnedAt = PlatformTrace.nowMicroseconds
         let instance = try await FunctionInstance.launch(

@@ -46,7 +46,7 @@ struct InvocationService: Sendable {
         guard let pool = platform.pools[input.key], let function = platform.function(input.key) else {
             return InvocationAnswer(status: 404, headers: [], body: Data(), outcome: .clientError, errorType: "FunctionNotFound", logLines: [])
         }
-        let tracing = try? await platform.store.tracingConfiguration(for: input.key)
+        let tracing = try? await TracingSettings.of(input.key, store: platform.store)
         let trace = tracing == nil ? nil : PlatformTrace()
         let traceHeaders = trace?.headers(endpoint: platform.jaegerEndpoint) ?? []
         let lease: InstancePool.Lease
