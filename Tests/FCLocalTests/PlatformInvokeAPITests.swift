@@ -106,4 +106,32 @@ struct PlatformInvokeAPITests {
             #expect(missing.json["ErrorCode"] as? String == "FunctionNotFound")
         }
     }
+
+    @Test func withoutAConfigItServesHelloAndPrintsAGeneratedTokenOnce() async throws {
+        let state = RunningPlatform.newStateDirectory()
+        let run = try FCLocalRun.start(["start", "--port", "0", "--no-build", "--state-dir", state])
+        defer {
+            kill(run.process.processIdentifier, SIGTERM)
+            run.process.waitUntilExit()
+        }
+        var port: Int?
+        try await waitUntil("the listening line") {
+            guard let range = run.stderr.text.range(of: "listening on http://127.0.0.1:") else { return false }
+            port = Int(run.stderr.text[range.upperBound...].prefix { $0.isNumber })
+            return true
+        }
+        let lines = run.stderr.text.split(separator: "\n").filter { $0.contains("X-Auth-Token") }
+        #expect(lines.count == 1)
+        let words = lines.first.map { $0.split(separator: " ").map(String.init) } ?? []
+        let token = try #require(words.first { $0.count == 32 && $0.allSatisfy(\.isHexDigit) })
+        let platform = RunningPlatform(run: run, port: try #require(port), stateDirectory: state, authToken: token, projectID: "")
+        #expect(try await platform.invoke(service: "default", function: "hello", event: "Swift").text == "Hello, Swift!")
+        // The generated token is the one the tracing-configuration API checks (404: valid token, nothing set yet).
+        let segments = run.stderr.text.split(separator: "/").map(String.init)
+        let projectID = try #require(segments.first { $0.count == 32 && $0.allSatisfy(\.isHexDigit) && $0 != token })
+        let path = "/v2/\(projectID)/fgs/functions/urn:fss:cn-hangzhou:\(projectID):function:default:hello:LATEST/tracing"
+        let withToken = try await platform.request(.GET, path, headers: [("X-Auth-Token", token)])
+        #expect(withToken.status == 404, "\(path): \(withToken.text)")
+        #expect(try await platform.request(.GET, path, headers: [("X-Auth-Token", "not-it")]).status == 403)
+    }
 }
