@@ -16,3 +16,9 @@ wrk.headers["x-fc-qualifier"] = "LATEST"
 wrk.headers["x-fc-access-key-id"] = "STS.bench"
 wrk.headers["x-fc-access-key-secret"] = "bench-secret"
 wrk.headers["x-fc-security-token"] = "bench-token"
+
+-- Large events (bench.py's echo throughput): BENCH_BODY_BYTES replaces the event with that many bytes.
+local body_bytes = tonumber(os.getenv("BENCH_BODY_BYTES") or "")
+if body_bytes then
+   wrk.body = string.rep("x", body_bytes)
+end

@@ -29,8 +29,10 @@ final class FunctionInstance: Sendable {
     }
 
     /// Starts the function and waits until its port accepts connections.
+    /// `onSpawn` runs right after the process exists (before it listens), so that a caller can record it.
     static func launch(
-        _ spec: LaunchSpec, environment: [String: String], port: Int, startTimeout: Duration, relay: OutputRelay
+        _ spec: LaunchSpec, environment: [String: String], port: Int, startTimeout: Duration, relay: OutputRelay,
+        onSpawn: @Sendable (Process) async -> Void = { _ in }
     ) async throws -> FunctionInstance {
         let process = Process()
         switch spec {
@@ -63,6 +65,7 @@ final class FunctionInstance: Sendable {
             throw LocalError.startup("cannot start the function: \(error.localizedDescription)")
         }
         RunningChildren.shared.add(process)
+        await onSpawn(process)
         let deadline = launchedAt.advanced(by: startTimeout)
         var takenByAnother = false
         while ContinuousClock.now < deadline {

@@ -35,7 +35,8 @@ struct PlatformContract: Sendable {
     }
 
     /// The headers FC sends with every call (CONTRACT §2), credentials from the user's `ALIBABA_CLOUD_*` variables.
-    func headers(requestID: String, controlPath: String) -> [(String, String)] {
+    /// `retryCount` is the attempt's number minus one (async invocations are retried).
+    func headers(requestID: String, controlPath: String, retryCount: Int = 0) -> [(String, String)] {
         let environment = ProcessInfo.processInfo.environment
         return [
             ("x-fc-request-id", requestID),
@@ -55,7 +56,7 @@ struct PlatformContract: Sendable {
             ("x-fc-service-name", service),
             ("x-fc-service-logproject", ""),
             ("x-fc-service-logstore", ""),
-            ("x-fc-retry-count", "0"),
+            ("x-fc-retry-count", String(retryCount)),
             ("x-fc-access-key-id", environment["ALIBABA_CLOUD_ACCESS_KEY_ID"] ?? ""),
             ("x-fc-access-key-secret", environment["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] ?? ""),
             ("x-fc-security-token", environment["ALIBABA_CLOUD_SECURITY_TOKEN"] ?? ""),

@@ -22,6 +22,7 @@ final class Platform: Sendable {
     let pools: [FunctionKey: InstancePool]
     let output: PlatformOutput
     private let listeningPort = Mutex(0)
+    private let stopping = Mutex(false)
 
     init(settings: PlatformSettings, functions: [FunctionConfiguration], launchSpecs: [FunctionKey: LaunchSpec], store: PlatformStore, output: PlatformOutput) {
         self.settings = settings
@@ -54,6 +55,11 @@ final class Platform: Sendable {
     /// Tracing was switched on, off or given new credentials for `key`: its instances were started with the old
     /// environment, so they are retired (new ones start on the next invocation).
     func tracingConfigurationChanged(for key: FunctionKey) async {
-        await pools[key]?.retireAll(reason: "tracing configuration changed")
+        await pools[key]?.drainAll(reason: "tracing configuration changed")
     }
+
+    /// Set when fc-local begins to stop: the async queue takes no new invocations.
+    var isStopping: Bool { stopping.withLock { $0 } }
+
+    func beginStopping() { stopping.withLock { $0 = true } }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The platform's one HTTP port: FC's invoke API and HTTP triggers, the tracing-configuration API, the span
 /// collector and trace queries, and the metrics APIs.
@@ -18,16 +19,18 @@ enum PlatformServer {
         return router
     }
 
-    /// Serves until cancelled; `onRunning` gets the bound port.
-    static func run(_ platform: Platform, host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void) async throws {
+    /// The server as a service; `onRunning` gets the bound port. Run it in a `ServiceGroup`, whose graceful
+    /// shutdown stops accepting and lets the requests in flight finish.
+    static func application(
+        _ platform: Platform, host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void
+    ) -> some Service {
         var logger = Logger(label: "fc-local")
         logger.logLevel = .critical
-        let app = Application(
+        return Application(
             router: router(for: platform),
             configuration: .init(address: .hostname(host, port: port), serverName: "fc-local"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
-        try await app.runService(gracefulShutdownSignals: [])
     }
 }
 
@@ -45,6 +48,11 @@ struct JSONErrorMiddleware: RouterMiddleware {
                 return JSONResponse.fcError(.notFound, code: "NotFound", message: "no API at \(request.method) \(request.uri.path)")
             }
             return JSONResponse.fcError(error.status, code: error.status.reasonPhrase.replacingOccurrences(of: " ", with: ""), message: error.body ?? error.status.reasonPhrase)
+        } catch {
+            // The state database failed (disk full, locked): say so in FC's shape rather than an empty 500.
+            return JSONResponse.fcError(
+                .internalServerError, code: "InternalError", message: "fc-local could not complete the request: \(error)",
+                requestID: UUID().uuidString.lowercased())
         }
     }
 }

@@ -80,7 +80,7 @@ enum PlatformConfigurationFile {
             try fields.string("command").map { .command($0) },
         ].compactMap { $0 }
         guard sources.count <= 1 else { throw LocalError.usage("\(fields.place): use only one of product, codeUri and command") }
-        let timeout = try fields.positiveNumber("timeout") ?? Defaults.timeoutSeconds
+        let timeout = try fields.positiveNumber("timeout", atMost: 86_400) ?? Defaults.timeoutSeconds
         var preFreeze: FunctionConfiguration.Hook?, preStop: FunctionConfiguration.Hook?
         if let lifecycle = fields.fields["instanceLifecycleConfig"] {
             guard let hooks = lifecycle as? [String: Any] else { throw LocalError.usage("\(fields.place).instanceLifecycleConfig must be a mapping") }
@@ -89,19 +89,18 @@ enum PlatformConfigurationFile {
             preFreeze = try reader.hook("preFreeze")
             preStop = try reader.hook("preStop")
         }
-        let instanceConcurrency = try fields.positiveInteger("instanceConcurrency") ?? Defaults.instanceConcurrency
-        guard instanceConcurrency <= 200 else { throw LocalError.usage("\(fields.place).instanceConcurrency must be at most 200 (FC's limit)") }
+        let instanceConcurrency = try fields.positiveInteger("instanceConcurrency", atMost: 200) ?? Defaults.instanceConcurrency
         return FunctionConfiguration(
             service: service, name: name, source: sources.first ?? .product("hello"),
             handler: try fields.string("handler") ?? Defaults.handler,
             initializer: try fields.string("initializer"),
-            initializationTimeoutSeconds: try fields.positiveNumber("initializationTimeout") ?? timeout,
+            initializationTimeoutSeconds: try fields.positiveNumber("initializationTimeout", atMost: 600) ?? min(timeout, 600),
             preFreeze: preFreeze, preStop: preStop,
-            memoryMB: try fields.positiveInteger("memorySize") ?? Defaults.memoryMB,
+            memoryMB: try fields.positiveInteger("memorySize", atMost: 32_768) ?? Defaults.memoryMB,
             timeoutSeconds: timeout,
             instanceConcurrency: instanceConcurrency,
-            maxInstances: try fields.positiveInteger("maxInstances") ?? Defaults.maxInstances,
-            idleTimeoutSeconds: try fields.positiveNumber("idleTimeout") ?? Defaults.idleTimeoutSeconds,
+            maxInstances: try fields.positiveInteger("maxInstances", atMost: 1_000) ?? Defaults.maxInstances,
+            idleTimeoutSeconds: try fields.positiveNumber("idleTimeout", atMost: 604_800) ?? Defaults.idleTimeoutSeconds,
             environment: try fields.environment("environmentVariables"))
     }
 
@@ -139,16 +138,21 @@ private struct FieldReader {
             && text.unicodeScalars.allSatisfy { isLetter($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
     }
 
-    func positiveNumber(_ key: String) throws -> Double? {
+    /// A number in (0, `limit`] (FC's limits, which also keep every duration computed from it in range).
+    func positiveNumber(_ key: String, atMost limit: Double) throws -> Double? {
         guard let value = fields[key] else { return nil }
         let number = (value as? Double) ?? (value as? Int).map(Double.init)
-        guard let number, number > 0, number.isFinite else { throw LocalError.usage("\(place).\(key) must be a number above 0") }
+        guard let number, number > 0, number <= limit else {
+            throw LocalError.usage("\(place).\(key) must be a number above 0 and at most \(Int(limit))")
+        }
         return number
     }
 
-    func positiveInteger(_ key: String) throws -> Int? {
+    func positiveInteger(_ key: String, atMost limit: Int) throws -> Int? {
         guard let value = fields[key] else { return nil }
-        guard let number = value as? Int, number > 0 else { throw LocalError.usage("\(place).\(key) must be a whole number above 0") }
+        guard let number = value as? Int, number > 0, number <= limit else {
+            throw LocalError.usage("\(place).\(key) must be a whole number from 1 to \(limit)")
+        }
         return number
     }
 
@@ -157,7 +161,7 @@ private struct FieldReader {
         guard let hook = value as? [String: Any] else { throw LocalError.usage("\(place).\(key) must be a mapping with handler and timeout") }
         let reader = FieldReader(fields: hook, place: "\(place).\(key)")
         guard let handler = try reader.string("handler") else { throw LocalError.usage("\(place).\(key).handler is required") }
-        return .init(handler: handler, timeoutSeconds: try reader.positiveNumber("timeout") ?? PlatformConfigurationFile.Defaults.hookTimeoutSeconds)
+        return .init(handler: handler, timeoutSeconds: try reader.positiveNumber("timeout", atMost: 900) ?? PlatformConfigurationFile.Defaults.hookTimeoutSeconds)
     }
 
     func environment(_ key: String) throws -> [String: String] {

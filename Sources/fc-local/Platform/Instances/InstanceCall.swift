@@ -22,6 +22,13 @@ enum InstanceCall {
         }
     }
 
+    /// The platform's client: up to 256 connections per instance (the shared client's 8 would queue the calls of an
+    /// instance with a higher `instanceConcurrency`, and the queueing would count against their timeouts).
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))
+
     /// Sends the call; never throws, never waits past `timeout`.
     static func send(
         to port: Int, method: HTTPMethod, path: String, headers: [(String, String)], body: Data, timeout: Duration
@@ -35,7 +42,7 @@ enum InstanceCall {
         do {
             return try await withThrowingTaskGroup(of: Reply.self) { group in
                 group.addTask {
-                    let response = try await HTTPClient.shared.execute(prepared, deadline: .now() + limit)
+                    let response = try await client.execute(prepared, deadline: .now() + limit)
                     let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
                     return .answered(
                         status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(bytes.readableBytesView))

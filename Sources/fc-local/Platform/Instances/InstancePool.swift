@@ -33,9 +33,15 @@ actor InstancePool {
         var instance: FunctionInstance?
         var startup: Task<(FunctionInstance, PlatformTrace.ColdStart), any Error>?
         var coldStart: PlatformTrace.ColdStart?
+        /// The process once spawned (before it listens), so that a stop can reach an instance still starting.
+        var process: Process?
         var inFlight = 0
         var idleSince = ContinuousClock.now
         var freezing: Task<Void, Never>?
+        /// Takes no new invocations; retired when its last one ends (its settings changed while it was busy).
+        var draining = false
+
+        var isReady: Bool { instance != nil }
     }
 
     let function: FunctionConfiguration
@@ -77,11 +83,12 @@ actor InstancePool {
     /// `traceHeaders`, when the invocation is traced, make its `/initialize` join the trace).
     func acquire(traceHeaders: [(String, String)]) async throws(AcquireError) -> Lease {
         let concurrency = function.instanceConcurrency
-        if let id = order.first(where: { slots[$0]?.instance != nil && slots[$0]!.inFlight < concurrency }) {
-            return await lend(id, starter: false)
+        let open = order.filter { slots[$0].map { !$0.draining && $0.inFlight < concurrency } ?? false }
+        if let id = open.first(where: { slots[$0]!.isReady }) {
+            return try await lend(id, traceHeaders: traceHeaders)
         }
-        if let id = order.first(where: { slots[$0]?.instance == nil && slots[$0]!.inFlight < concurrency }) {
-            return try await waitForStart(id, starter: false)
+        if let id = open.first {
+            return try await waitForStart(id, starter: false, traceHeaders: traceHeaders)
         }
         guard slots.count < function.maxInstances else {
             throw .throttled(limit: function.maxInstances * concurrency)
@@ -101,7 +108,7 @@ actor InstancePool {
         slots[id] = slot
         order.append(id)
         metrics.setInstanceCount(slots.count, for: function.key)
-        return try await waitForStart(id, starter: true)
+        return try await waitForStart(id, starter: true, traceHeaders: traceHeaders)
     }
 
     /// Gives an instance back. `healthy: false` (it crashed, or did not answer in time) removes and kills it.
@@ -111,7 +118,15 @@ actor InstancePool {
         slot.inFlight -= 1
         guard healthy else {
             remove(lease.instanceID)
-            Task.detached { lease.instance.kill() }
+            Task.detached { [self] in
+                lease.instance.kill()
+                forget(lease.instance)
+            }
+            return
+        }
+        if slot.draining, slot.inFlight == 0 {
+            remove(lease.instanceID)
+            Task { await retire(lease.instance, freezing: slot.freezing) }
             return
         }
         if slot.inFlight == 0 {
@@ -132,7 +147,7 @@ actor InstancePool {
                 remove(id)
                 output.warning("instance \(id) of \(function.key) exited (status \(instance.process.terminationStatus)); a new one starts on the next request")
                 forget(instance)
-            } else if slot.inFlight == 0, ContinuousClock.now - slot.idleSince >= .milliseconds(Int64(function.idleTimeoutSeconds * 1000)) {
+            } else if slot.inFlight == 0, ContinuousClock.now - slot.idleSince >= .seconds(function.idleTimeoutSeconds) {
                 remove(id)
                 output.info("instance \(id) of \(function.key) idle for \(Int(function.idleTimeoutSeconds)) s: stopping it")
                 Task { await retire(instance, freezing: slot.freezing) }
@@ -140,12 +155,37 @@ actor InstancePool {
         }
     }
 
-    /// Stops every running instance (pre-stop, SIGTERM); instances still starting are left to their waiters.
-    func retireAll(reason: String) async {
-        let running = order.compactMap { id -> (FunctionInstance, Task<Void, Never>?)? in
-            guard let slot = slots[id], let instance = slot.instance else { return nil }
+    /// Replaces every instance without failing an invocation (the function's settings changed): idle ones are
+    /// retired now, busy or starting ones take no new invocations and are retired when their last one ends.
+    func drainAll(reason: String) {
+        var retiring = 0
+        for id in order {
+            guard var slot = slots[id] else { continue }
+            if let instance = slot.instance, slot.inFlight == 0 {
+                remove(id)
+                Task { await retire(instance, freezing: slot.freezing) }
+            } else {
+                slot.draining = true
+                slots[id] = slot
+            }
+            retiring += 1
+        }
+        if retiring > 0 { output.info("\(function.key): replacing \(retiring) instance(s): \(reason)") }
+    }
+
+    /// Stops every instance (fc-local is stopping; the server has drained): pre-stop and SIGTERM for running ones,
+    /// SIGKILL for one still starting (its waiters get a start failure).
+    func stopAll(reason: String) async {
+        var running: [(FunctionInstance, Task<Void, Never>?)] = []
+        for id in order {
+            guard let slot = slots[id] else { continue }
             remove(id)
-            return (instance, slot.freezing)
+            if let instance = slot.instance {
+                running.append((instance, slot.freezing))
+            } else if let process = slot.process, process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                Task { [store] in try? await store.forget(pid: process.processIdentifier) }
+            }
         }
         if !running.isEmpty { output.info("\(function.key): stopping \(running.count) instance(s): \(reason)") }
         await withTaskGroup(of: Void.self) { group in
@@ -155,33 +195,52 @@ actor InstancePool {
 
     // MARK: Internals
 
-    private func lend(_ id: String, starter: Bool) async -> Lease {
+    private func lend(_ id: String, traceHeaders: [(String, String)]) async throws(AcquireError) -> Lease {
         slots[id]!.inFlight += 1
         inFlight += 1
         let slot = slots[id]!
         // A thawing instance first finishes its pre-freeze hook.
         if let freezing = slot.freezing { await freezing.value }
-        return Lease(
-            instanceID: id, instance: slot.instance!, relay: slot.relay, coldStart: starter ? slot.coldStart : nil, concurrency: inFlight)
+        // While suspended the instance may have been removed (crashed, stopped): take another one then.
+        guard slots[id] != nil else {
+            inFlight -= 1
+            return try await acquire(traceHeaders: traceHeaders)
+        }
+        return Lease(instanceID: id, instance: slot.instance!, relay: slot.relay, coldStart: nil, concurrency: inFlight)
     }
 
-    private func waitForStart(_ id: String, starter: Bool) async throws(AcquireError) -> Lease {
+    private func waitForStart(_ id: String, starter: Bool, traceHeaders: [(String, String)]) async throws(AcquireError) -> Lease {
         slots[id]!.inFlight += 1
         inFlight += 1
         let startup = slots[id]!.startup!
+        let relay = slots[id]!.relay
+        let started: (FunctionInstance, PlatformTrace.ColdStart)
         do {
-            let (instance, coldStart) = try await startup.value
-            if slots[id]?.instance == nil, slots[id] != nil {
-                slots[id]!.instance = instance
-                slots[id]!.coldStart = coldStart
-            }
-            return Lease(instanceID: id, instance: instance, relay: slots[id]?.relay ?? OutputRelay(style: output.style), coldStart: starter ? coldStart : nil, concurrency: inFlight)
+            started = try await startup.value
         } catch {
             inFlight -= 1
             remove(id)
             if let failure = error as? AcquireError { throw failure }
             throw .startFailed(error as? LocalError ?? .startup("\(error)"))
         }
+        guard slots[id] != nil else {
+            // Stopped while starting (fc-local is stopping): this invocation cannot run on it.
+            inFlight -= 1
+            throw .startFailed(.startup("the instance was stopped while it started"))
+        }
+        let (instance, coldStart) = started
+        if slots[id]!.instance == nil {
+            slots[id]!.instance = instance
+            slots[id]!.coldStart = coldStart
+        }
+        return Lease(instanceID: id, instance: instance, relay: relay, coldStart: starter ? coldStart : nil, concurrency: inFlight)
+    }
+
+    /// Records a spawned process at once: fc-local may be killed before the instance listens.
+    private func spawned(_ id: String, _ process: Process) async {
+        slots[id]?.process = process
+        try? await store.remember(
+            InstanceProcessRecord(pid: process.processIdentifier, startTicks: OrphanReaper.startTicks(of: process.processIdentifier) ?? 0, instanceID: id))
     }
 
     private func remove(_ id: String) {
@@ -200,17 +259,15 @@ actor InstancePool {
         let spawnedAt = PlatformTrace.nowMicroseconds
         let instance = try await FunctionInstance.launch(
             launch, environment: contract.environment(port: port, instanceID: id, extra: extra), port: port,
-            startTimeout: .seconds(120), relay: relay)
+            startTimeout: .seconds(120), relay: relay, onSpawn: { [self] process in await spawned(id, process) })
         let portReadyAt = spawnedAt + instance.readyAfter.microseconds
-        try? await store.remember(
-            InstanceProcessRecord(pid: instance.process.processIdentifier, startTicks: OrphanReaper.startTicks(of: instance.process.processIdentifier) ?? 0, instanceID: id))
         output.info("instance \(id) of \(function.key) started in \(String(format: "%.1f", instance.readyAfter.milliseconds)) ms")
         if function.initializer != nil {
             let requestID = UUID().uuidString.lowercased()
             let reply = await InstanceCall.send(
                 to: port, method: .POST, path: "/initialize",
                 headers: contract.headers(requestID: requestID, controlPath: "/initialize") + traceHeaders,
-                body: Data(), timeout: .milliseconds(Int64(function.initializationTimeoutSeconds * 1000)))
+                body: Data(), timeout: .seconds(function.initializationTimeoutSeconds))
             guard case .answered(let status, let headers, _) = reply, status == 200, !headers.contains(where: { $0.0.lowercased() == "x-fc-status" && $0.1 == "404" }) else {
                 await instance.stop(grace: .seconds(5))
                 forget(instance)
@@ -244,6 +301,6 @@ struct LifecycleCall: Sendable {
     func send(path: String, timeoutSeconds: Double) async {
         _ = await InstanceCall.send(
             to: port, method: .GET, path: path, headers: contract.headers(requestID: UUID().uuidString.lowercased(), controlPath: path),
-            body: Data(), timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+            body: Data(), timeout: .seconds(timeoutSeconds))
     }
 }

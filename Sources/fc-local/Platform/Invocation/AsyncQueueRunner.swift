@@ -2,8 +2,9 @@ import Foundation
 
 /// Runs the async queue: one worker per function takes its queued invocations oldest first, one at a time (so
 /// they run in the order they were accepted), and records each result. A throttled invocation waits and stays
-/// first in line; one whose instance crashed is retried up to three attempts in all (FC retries async
-/// invocations too); function errors are final.
+/// first in line (and is not recorded as a throttle: it is not an invocation); one whose instance crashed is
+/// retried up to three attempts in all (FC retries async invocations too, with `x-fc-retry-count`); function errors
+/// are final. When fc-local stops, each worker finishes the invocation it runs and takes no more.
 struct AsyncQueueRunner {
     let platform: Platform
 
@@ -20,7 +21,7 @@ struct AsyncQueueRunner {
 
     private func work(on key: FunctionKey) async {
         let service = InvocationService(platform: platform)
-        while !Task.isCancelled {
+        while !Task.isCancelled, !platform.isStopping {
             guard let next = try? await platform.store.takeNextQueued(for: key) else {
                 try? await Task.sleep(for: Self.pollInterval)
                 continue
@@ -29,7 +30,7 @@ struct AsyncQueueRunner {
             let answer = await service.invoke(
                 InvocationInput(
                     key: key, kind: .event, headers: headers, body: next.payload, requestID: next.requestID, trigger: "async",
-                    receivedAt: Date(), started: .now))
+                    receivedAt: Date(), started: .now, retryCount: next.attempts - 1, recordsThrottling: false))
             var record = next
             switch answer.outcome {
             case .throttled:

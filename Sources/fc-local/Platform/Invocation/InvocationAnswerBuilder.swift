@@ -31,7 +31,7 @@ struct InvocationAnswerBuilder {
             let body = Self.json(["errorMessage": "Function timed out after \(seconds) seconds (no answer; the instance was stopped)", "errorType": "FunctionTimeoutError"])
             return InvocationAnswer(
                 status: isHTTP ? 502 : 200, headers: [("Content-Type", "application/json"), ("x-fc-error-type", "UnhandledInvocationError")],
-                body: body, outcome: .functionError, errorType: "FunctionTimeoutError", logLines: logLines)
+                body: body, outcome: .functionError, errorType: "FunctionTimeoutError", logLines: logLines, instanceHealthy: false)
         case .unreachable(let reason):
             // A connection that breaks because the process died: give the exit a moment to be seen.
             var exited = instance.hasExited
@@ -43,7 +43,10 @@ struct InvocationAnswerBuilder {
                 ? "the instance of \(input.key) exited (status \(instance.process.terminationStatus)) before answering request \(input.requestID); a new instance starts on the next request"
                 : "the instance of \(input.key) could not be reached for request \(input.requestID): \(reason)"
             var answer = PlatformErrorAnswer.make(502, code: exited ? "InstanceExited" : "InstanceUnreachable", outcome: .serverError, message: message)
-            answer = InvocationAnswer(status: answer.status, headers: answer.headers, body: answer.body, outcome: answer.outcome, errorType: answer.errorType, logLines: logLines)
+            // Only an exited instance is replaced: a malformed answer fails this call alone, not the instance's others.
+            answer = InvocationAnswer(
+                status: answer.status, headers: answer.headers, body: answer.body, outcome: answer.outcome, errorType: answer.errorType,
+                logLines: logLines, instanceHealthy: !exited)
             return answer
         }
     }

@@ -20,6 +20,10 @@ struct InvocationInput: Sendable {
     /// When the platform received the request.
     let receivedAt: Date
     let started: ContinuousClock.Instant
+    /// The attempt's number minus one (`x-fc-retry-count`; async invocations are retried).
+    var retryCount = 0
+    /// Whether a throttled attempt is recorded (not for the async queue's waits: they are not invocations).
+    var recordsThrottling = true
 }
 
 /// What the platform answers, with the record it kept.
@@ -31,6 +35,8 @@ struct InvocationAnswer: Sendable {
     let errorType: String?
     /// The function's log lines for this invocation (for `x-fc-log-type: Tail`).
     let logLines: [String]
+    /// False when the instance must go: it exited, or did not answer in time.
+    var instanceHealthy = true
 }
 
 /// Runs one invocation on the platform: lease an instance (cold start when needed), call it with FC's headers and
@@ -54,6 +60,7 @@ struct InvocationService: Sendable {
             lease = try await pool.acquire(traceHeaders: traceHeaders)
         } catch {
             let answer = Self.answer(for: error, input: input, function: function)
+            if answer.outcome == .throttled, !input.recordsThrottling { return answer }
             await keep(input, answer: answer, function: function, lease: nil, insights: nil, concurrency: await pool.invocationsInFlight + 1)
             return answer
         }
@@ -61,11 +68,11 @@ struct InvocationService: Sendable {
         let reply = await InstanceCall.send(
             to: lease.instance.port, method: method(input), path: path(input),
             headers: callHeaders(input, pool: pool, traceHeaders: traceHeaders), body: input.body,
-            timeout: .milliseconds(Int64(function.timeoutSeconds * 1000)) + Self.grace)
+            timeout: .seconds(function.timeoutSeconds) + Self.grace)
         let insights = await lease.relay.insights(for: input.requestID, timeout: lease.relay.writesInsights ? .milliseconds(500) : .milliseconds(20))
         let lines = lease.relay.endCapture(input.requestID)
         let answer = await InvocationAnswerBuilder(input: input, function: function).answer(for: reply, insights: insights, instance: lease.instance, logLines: lines)
-        await pool.release(lease, healthy: answer.outcome != .serverError && !Self.isPlatformTimeout(reply))
+        await pool.release(lease, healthy: answer.instanceHealthy)
         await keep(input, answer: answer, function: function, lease: lease, insights: insights, concurrency: lease.concurrency)
         if let trace {
             let end = PlatformTrace.nowMicroseconds
@@ -74,11 +81,6 @@ struct InvocationService: Sendable {
                 trace.platformSpans(serviceName: input.key.applicationName, requestStart: start, requestEnd: end, coldStart: lease.coldStart))
         }
         return answer
-    }
-
-    private static func isPlatformTimeout(_ reply: InstanceCall.Reply) -> Bool {
-        if case .timedOut = reply { return true }
-        return false
     }
 
     private func method(_ input: InvocationInput) -> HTTPMethod {
@@ -95,7 +97,7 @@ struct InvocationService: Sendable {
         var headers = input.headers
         switch input.kind {
         case .event:
-            headers += pool.contract.headers(requestID: input.requestID, controlPath: "/invoke")
+            headers += pool.contract.headers(requestID: input.requestID, controlPath: "/invoke", retryCount: input.retryCount)
         case .http(_, _, let basePath):
             headers += pool.contract.headers(requestID: input.requestID, controlPath: "/http-invoke")
             headers += [("x-fc-base-path", basePath), ("x-fc-client-ip", "127.0.0.1")]
@@ -131,14 +133,29 @@ struct InvocationService: Sendable {
             requestID: input.requestID, region: platform.settings.region, service: input.key.service, function: input.key.function,
             trigger: input.trigger, startedAt: Int64(input.receivedAt.timeIntervalSince1970 * 1000),
             latencyMs: (ContinuousClock.now - input.started).milliseconds, status: answer.status, outcome: answer.outcome,
-            errorType: answer.errorType, durationMs: insights?.durationMs, memoryUsageMB: insights?.memoryUsageMB, memoryMB: function.memoryMB,
+            errorType: answer.errorType, durationMs: Self.plausible(insights?.durationMs, upTo: 86_400_000),
+            memoryUsageMB: Self.plausible(insights?.memoryUsageMB, upTo: 1_048_576), memoryMB: function.memoryMB,
             isColdStart: insights?.isColdStart ?? (lease?.coldStart != nil), concurrency: concurrency, instanceID: lease?.instanceID)
-        do {
-            try await platform.store.record(record)
-        } catch {
-            platform.output.warning("could not store the record of \(input.requestID): \(error)")
-        }
+        // Not cancellable: the record is written even when the caller's task is cancelled (it disconnected).
+        let store = platform.store
+        let stored = await Task { () -> (any Error)? in
+            do {
+                try await store.record(record)
+                return nil
+            } catch {
+                return error
+            }
+        }.value
+        if let stored { platform.output.warning("could not store the record of \(input.requestID): \(stored)") }
         platform.metrics.observe(record)
+    }
+}
+
+extension InvocationService {
+    /// A figure from the function's own record, kept only when it is a sane number (a function can print anything).
+    static func plausible(_ value: Double?, upTo limit: Double) -> Double? {
+        guard let value, value.isFinite, value >= 0, value <= limit else { return nil }
+        return value
     }
 }
 

@@ -5,6 +5,8 @@ import Foundation
 enum MetricTime {
     /// Epoch milliseconds below this (early 1973) are taken for a mistake: they look like epoch seconds.
     static let smallestMilliseconds: Int64 = 100_000_000_000
+    /// Epoch milliseconds above this (year 9999) are refused, which keeps every window's arithmetic far from overflow.
+    static let largestMilliseconds: Int64 = 253_402_300_799_999
 
     /// Why a time did not parse (the message names the parameter and says what is expected).
     struct Failure: Error {
@@ -19,6 +21,7 @@ enum MetricTime {
             guard milliseconds >= smallestMilliseconds else {
                 throw Failure(message: "\(name) \(text) looks like epoch seconds; expected \(expected)")
             }
+            guard milliseconds <= largestMilliseconds else { throw Failure(message: "\(name) \(text) is after the year 9999; expected \(expected)") }
             return milliseconds
         }
         // A space sent as `+` (form encoding) is still a space.
