@@ -24,6 +24,7 @@ import argparse
 import datetime
 import hashlib
 import json
+import math
 import os
 import platform
 import re
@@ -109,7 +110,7 @@ def build_flask(force=False):
     if force or not os.path.exists(stamp) or open(stamp).read() != digest:
         shutil.rmtree(site, ignore_errors=True)
         os.makedirs(directory, exist_ok=True)
-        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--root-user-action=ignore",
                                "--no-deps", "--target", site, "-r", requirements])
         with open(stamp, "w") as out:
             out.write(digest)
@@ -384,7 +385,7 @@ def cold_starts(table, names, spawns):
     result = {}
     for name, values in samples.items():
         values.sort()
-        result[name] = {"median": statistics.median(values), "p90": values[max(0, int(len(values) * 0.9) - 1)],
+        result[name] = {"median": statistics.median(values), "p90": values[math.ceil(len(values) * 0.9) - 1],  # nearest rank
                         "idle_rss_kb": statistics.median(idle[name])}
     return result
 
@@ -445,8 +446,14 @@ def versions(flask_dir):
         first_line(["wrk", "-v"]).split(" Copyright")[0]])
 
 
+def megabytes(count):
+    return f"{count / 1e6:.2f}" if count >= 100_000 else f"{count / 1e6:.4f}"
+
+
 def ratio(value, base):
-    return f"{value / base:.2f}×" if value and base else "–"
+    if not (value and base):
+        return "–"
+    return f"{value / base:.2f}×" if value / base >= 0.01 else f"{value / base:.4f}×"
 
 
 def report(names, load, bodies, cold, sizes, info):
@@ -490,7 +497,7 @@ def report(names, load, bodies, cold, sizes, info):
         bpeak = bodies[name]["peak_rss_kb"] if bodies else 0
         bpeak_base = bodies[base]["peak_rss_kb"] if bodies else 0
         size = sizes.get(name)
-        size_text = f"{size[1] / 1e6:.2f} ({size[2] / 1e6:.2f})" if size else "–"
+        size_text = f"{megabytes(size[1])} ({megabytes(size[2])})" if size else "–"
         lines.append(
             f"| {name} | {c['median']:.1f} / {c['p90']:.1f} | {ratio(c['median'], cb['median'])} | {mb(c['idle_rss_kb'])} | "
             f"{ratio(c['idle_rss_kb'], cb['idle_rss_kb'])} | {mb(peak)} | {ratio(peak, peak_base)} | "
