@@ -161,8 +161,9 @@ def contenders(bin_path, go_dir, flask_dir):
 
 
 def deployable_sizes(bin_path, go_dir, flask_dir):
-    """name -> (files counted, unpacked bytes, deflated zip bytes). Interpreters are not counted: FC's custom-runtime
-    images carry Python and Node.js; a Swift or Go function brings its runtime inside its binary."""
+    """name -> (files counted, unpacked bytes, deflated zip bytes): what the function's code zip carries. The Python
+    and Node.js interpreters are not counted (they come with the runtime image); Swift and Go bring their runtime
+    inside the binary."""
     def measure(directory, skip=()):
         paths = []
         for base, dirs, files in os.walk(directory):
@@ -522,8 +523,8 @@ def report(names, load, bodies, cold, sizes, info):
     lines.append("")
     lines.append("Deployable size counts: " + "; ".join(f"`{n}` — {sizes[n][0]}" for n in names
                                                         if n in sizes and n not in ("tracing-on", "records-off")) + "; "
-                 "zips are deflated. Interpreters are not counted (FC's custom-runtime images carry Python and "
-                 "Node.js); Swift and Go bring their runtime inside the binary.")
+                 "zips are deflated. Only what the function's code zip carries is counted: not the Python or Node.js "
+                 "interpreter (it comes with the runtime image), while Swift and Go bring their runtime in the binary.")
     lines.append("")
     for connections in info["connections"]:
         lines.append(f"Per-round req/s at {connections} connections: " +

@@ -66,6 +66,10 @@ struct StartCommand: AsyncParsableCommand {
         let store = try PlatformStore(directory: stateDir)
         OrphanReaper.stopLeftovers(store: store, output: output)
         try store.requeueInterrupted()
+        let configured = Set(functions.map(\.key))
+        for key in try store.functionsWithQueuedInvocations() where !configured.contains(key) {
+            output.warning("async invocations of \(key) are queued, but it is not in the configuration: they wait until it is")
+        }
         let projectID = try self.projectID ?? store.setting("projectID") { TracingPath.newProjectID() }
         let token = authToken ?? TracingPath.newProjectID()
         let settings = PlatformSettings(
