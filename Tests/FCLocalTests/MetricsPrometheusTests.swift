@@ -75,6 +75,16 @@ struct MetricsPrometheusTests {
         #expect(decoded.type(of: "fc_instance_cpu_percent") == "gauge")
     }
 
+    @Test func aStoppedInstanceLeavesTheEndpoint() throws {
+        let metrics = observed()
+        metrics.instanceStopped("i1", of: FunctionKey(service: "s", function: "a"))
+        let decoded = try PrometheusTextDecoder.decode(metrics.prometheusText())
+        let i1 = ["region": "cn-hangzhou", "service": "s", "function": "a", "instance": "i1"]
+        #expect(decoded.value("fc_instance_cpu_percent", i1) == nil)
+        #expect(decoded.value("fc_instance_received_bytes_total", i1) == nil)
+        #expect(decoded.value("fc_instance_cpu_percent", i1.merging(["instance": "i2"]) { $1 }) == 150)
+    }
+
     @Test func nonsenseFromAFunctionIsLeftOut() throws {
         let metrics = PlatformMetrics(region: "cn-hangzhou")
         metrics.observe(MetricsFixture.invocation("a", at: Self.base, .success, latency: 3, duration: -5, memory: .nan))

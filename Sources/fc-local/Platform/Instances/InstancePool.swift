@@ -247,6 +247,7 @@ actor InstancePool {
         slots.removeValue(forKey: id)
         order.removeAll { $0 == id }
         metrics.setInstanceCount(slots.count, for: function.key)
+        metrics.instanceStopped(id, of: function.key)
     }
 
     /// Spawn → port ready → `/initialize` (when configured).

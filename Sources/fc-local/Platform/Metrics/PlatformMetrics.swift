@@ -62,6 +62,17 @@ final class PlatformMetrics: Sendable {
         counter(.instanceTransmitted, labels).increment(by: max(0, metrics.txBytes))
     }
 
+    /// Drops a stopped instance's gauges and counters, so that `/metrics` shows running instances only.
+    func instanceStopped(_ instanceID: String, of key: FunctionKey) {
+        let labels = [("region", region), ("service", key.service), ("function", key.function), ("instance", instanceID)]
+        for family in [Family.instanceCPU, .instanceCPUQuota, .instanceMemoryUsage, .instanceMemoryLimit, .instanceMemoryPercent, .instanceConcurrentRequests] {
+            registry.unregisterGauge(gauge(family, labels))
+        }
+        for family in [Family.instanceReceived, .instanceTransmitted] {
+            registry.unregisterCounter(counter(family, labels))
+        }
+    }
+
     /// The number of running instances of a function.
     func setInstanceCount(_ count: Int, for key: FunctionKey) {
         gauge(.instances, [("region", region), ("service", key.service), ("function", key.function)]).set(Double(count))
