@@ -11,6 +11,8 @@ final class OutputRelay: Sendable {
         var insights: [String: InsightsSummary] = [:]
         var captures: [String: [String]] = [:]
         var sawInsights = false
+        /// Callers waiting for a request's record.
+        var waiters: [String: CheckedContinuation<InsightsSummary?, Never>] = [:]
     }
 
     private let state = Mutex(State())
@@ -66,12 +68,14 @@ final class OutputRelay: Sendable {
         } else if line.hasPrefix("FCInstanceMetrics:"), let space = line.firstIndex(of: " "), let onInstanceMetrics {
             onInstanceMetrics(Data(line[line.index(after: space)...].utf8))
         }
-        state.withLock { state in
+        let waiter = state.withLock { state -> CheckedContinuation<InsightsSummary?, Never>? in
             state.recent.append(line)
             if state.recent.count > 40 { state.recent.removeFirst(state.recent.count - 40) }
+            var waiter: CheckedContinuation<InsightsSummary?, Never>?
             if let record {
                 state.sawInsights = true
-                state.insights[record.requestId] = record
+                waiter = state.waiters.removeValue(forKey: record.requestId)
+                if waiter == nil { state.insights[record.requestId] = record }
                 // Records nobody asked for (a caller that gave up) must not pile up in a long-running platform.
                 if state.insights.count > 1000 { state.insights.removeAll() }
             }
@@ -81,7 +85,9 @@ final class OutputRelay: Sendable {
                 state.captures[owner, default: []].append(line)
                 if state.captures[owner]!.count > Self.capturedLinesLimit { state.captures[owner]!.removeFirst() }
             }
+            return waiter
         }
+        waiter?.resume(returning: record)
         if echo { FileHandle.standardError.write(Data((prefix + style.functionLine(line) + "\n").utf8)) }
     }
 
@@ -103,12 +109,22 @@ final class OutputRelay: Sendable {
 
     /// The `FCInsights` record of a request, waiting up to `timeout` for it to arrive.
     func insights(for requestID: String, timeout: Duration = .milliseconds(500)) async -> InsightsSummary? {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        repeat {
-            if let record = state.withLock({ $0.insights.removeValue(forKey: requestID) }) { return record }
-            try? await Task.sleep(for: .milliseconds(5))
-        } while ContinuousClock.now < deadline
-        return nil
+        await withCheckedContinuation { continuation in
+            let early = state.withLock { state -> InsightsSummary?? in
+                if let record = state.insights.removeValue(forKey: requestID) { return .some(record) }
+                state.waiters[requestID] = continuation
+                return .none
+            }
+            if let early {
+                continuation.resume(returning: early)
+                return
+            }
+            // Woken by the record as soon as its line arrives, or by this timer with nil.
+            Task { [self] in
+                try? await Task.sleep(for: timeout)
+                state.withLock { $0.waiters.removeValue(forKey: requestID) }?.resume(returning: nil)
+            }
+        }
     }
 }
 
