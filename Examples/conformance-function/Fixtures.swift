@@ -29,6 +29,20 @@ struct SleepReply: Encodable { let slept: Int }
 struct GreetingRequest: Decodable { let name: String }
 struct GreetingReply: Encodable { let greeting: String }
 
+/// The `large` handler's event: `{"mb": N}`.
+struct LargeRequest: Decodable {
+    let mb: Int
+
+    /// N MiB of `x`, written into one buffer (N is clamped to 0...1024).
+    static func body(for event: ByteBuffer) throws -> ByteBuffer {
+        let request = try JSONDecoder().decode(LargeRequest.self, from: Data(event.readableBytesView))
+        let count = min(max(request.mb, 0), 1024) * 1024 * 1024
+        var body = ByteBufferAllocator().buffer(capacity: count)
+        body.writeRepeatingByte(UInt8(ascii: "x"), count: count)
+        return body
+    }
+}
+
 extension Encodable {
     /// The value as compact JSON with sorted keys.
     func jsonBuffer() throws -> ByteBuffer {

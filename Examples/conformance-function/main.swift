@@ -27,6 +27,10 @@ function.event("sleep") { (request: SleepRequest, _: FCContext) in
     return SleepReply(slept: request.ms)
 }
 
+// `{"mb": N}` → a body of N MiB of "x" bytes (0 ≤ N ≤ 1024; a bad event is a function error): large responses,
+// readers that disconnect mid-response, and memory that must be released afterwards (HardeningTests).
+function.event("large") { (event: ByteBuffer, _: FCContext) in try LargeRequest.body(for: event) }
+
 function.event("json") { (request: GreetingRequest, _: FCContext) in
     GreetingReply(greeting: "Hello, \(request.name)!")
 }

@@ -16,7 +16,8 @@ public struct RuntimeConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Largest accepted request body; larger ones get 413 (CONTRACT §2: 32 MB for synchronous invocations).
     public var maxBodyBytes: Int
-    /// How long a keep-alive connection may stay idle before the runtime closes it (`SWIFT_FC_IDLE_TIMEOUT`, s).
+    /// How long a keep-alive connection may stay idle before the runtime closes it (`SWIFT_FC_IDLE_TIMEOUT`, s);
+    /// also how long a request body arriving in parts may take (counted from its second part) before a 408.
     public var idleConnectionTimeout: Duration
     /// How long shutdown waits for in-flight invocations after SIGTERM before giving up.
     public var shutdownTimeout: Duration

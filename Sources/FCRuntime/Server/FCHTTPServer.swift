@@ -14,10 +14,13 @@ enum FCHTTPServer {
     ) -> Server<HTTP1Channel> {
         let configuration = engine.configuration
         let channel = HTTP1Channel(
-            responder: { request, responseWriter, _ in
+            responder: { request, responseWriter, channel in
                 let response = await respond(to: request, engine: engine)
                 let framed = Response(status: response.status, headers: response.headers, body: .init(byteBuffer: response.body))
                 try await responseWriter.write(response: framed.head, body: framed.body)
+                // A body too slow to arrive (a 408 of the runtime's, not a function's, which carries x-fc-status):
+                // its sender may trickle forever, so stop reading.
+                if response.status == .requestTimeout, response.headers[FCHeaderName.status] == nil { channel.close(promise: nil) }
             },
             configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleConnectionTimeout.nanoseconds)))
         )
@@ -45,9 +48,12 @@ enum FCHTTPServer {
         }
         let body: ByteBuffer
         do {
-            body = try await BodyCollector.collect(request, limit: engine.configuration.maxBodyBytes)
+            body = try await BodyCollector.collect(
+                request, limit: engine.configuration.maxBodyBytes, timeout: engine.configuration.idleConnectionTimeout)
         } catch is BodyCollector.TooLarge {
             return BodyCollector.tooLargeResponse(limit: engine.configuration.maxBodyBytes)
+        } catch is BodyCollector.TooSlow {
+            return BodyCollector.tooSlowResponse(timeout: engine.configuration.idleConnectionTimeout)
         } catch {
             return .rejection(.badRequest, ErrorBody(errorType: "InvalidRequestBody", errorMessage: "the request body could not be read"))
         }

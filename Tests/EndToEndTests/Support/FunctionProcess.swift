@@ -86,6 +86,12 @@ final class FunctionProcess: Sendable {
     /// Everything written to stderr so far.
     var stderrText: String { stderr.text }
 
+    /// Everything written to stdout so far, as the bytes the process wrote (to check they are valid UTF-8).
+    var stdoutBytes: [UInt8] { stdout.snapshot }
+
+    /// The process id (for reading `/proc/<pid>/…`).
+    var processID: Int32 { process.processIdentifier }
+
     /// Waits (up to `timeout`) until some stdout line satisfies `predicate`.
     @discardableResult
     func waitForLine(timeout: Duration = .seconds(10), where predicate: (String) -> Bool) async throws -> String? {
@@ -138,4 +144,6 @@ final class OutputBuffer: Sendable {
     func append(_ data: Data) { bytes.withLock { $0.append(contentsOf: data) } }
 
     var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    var snapshot: [UInt8] { bytes.withLock { $0 } }
 }

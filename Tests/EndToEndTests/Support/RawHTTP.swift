@@ -3,7 +3,7 @@ import Foundation
 /// A bare TCP client for requests no well-behaved HTTP client would send (malformed headers, split writes,
 /// several requests on one connection).
 final class RawConnection {
-    private let descriptor: Int32
+    private var descriptor: Int32
 
     init(port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -19,7 +19,16 @@ final class RawConnection {
         guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        if descriptor >= 0 { Foundation.close(descriptor) }
+    }
+
+    /// Closes the connection now rather than when the object goes away.
+    func close() {
+        guard descriptor >= 0 else { return }
+        Foundation.close(descriptor)
+        descriptor = -1
+    }
 
     func send(_ text: String) { send(Array(text.utf8)) }
 
@@ -38,6 +47,79 @@ final class RawConnection {
             if n <= 0 { return parsed }
             data.append(contentsOf: buffer[0..<n])
         }
+    }
+
+    /// Sends `bytes` and tells whether all of them were accepted (false once the peer closed or reset the connection).
+    @discardableResult
+    func trySend(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { Foundation.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) == $0.count }
+    }
+
+    /// Half-closes the connection: the peer reads end-of-file while its answer can still be read.
+    func shutdownWrite() {
+        shutdown(descriptor, Int32(SHUT_WR))
+    }
+
+    /// Reads until `count` bytes arrived, the peer closed, or a read timed out; returns what arrived.
+    func read(atMost count: Int) -> [UInt8] {
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while data.count < count {
+            let n = recv(descriptor, &buffer, min(buffer.count, count - data.count), 0)
+            if n <= 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+        }
+        return data
+    }
+
+    /// Reads until what arrived satisfies `done`, the peer closes, or a read times out; returns what arrived.
+    func read(until done: ([UInt8]) -> Bool) -> [UInt8] {
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while !done(data) {
+            let n = recv(descriptor, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            data.append(contentsOf: buffer[0..<n])
+        }
+        return data
+    }
+
+    /// Collects what arrives during `duration`; `closed` when the peer closed or reset the connection meanwhile.
+    func read(during duration: Duration) -> (bytes: [UInt8], closed: Bool) {
+        let deadline = ContinuousClock.now.advanced(by: duration)
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while ContinuousClock.now < deadline {
+            let left = deadline - ContinuousClock.now
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32(max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+            if ready < 0 { return (data, errno != EINTR) }
+            if ready == 0 { continue }
+            let n = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if n > 0 {
+                data.append(contentsOf: buffer[0..<n])
+            } else if n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                return (data, true)
+            }
+        }
+        return (data, false)
+    }
+
+    /// Waits up to `timeout` for the peer to close the connection (end-of-file or reset), discarding what it
+    /// sends meanwhile; false when the connection is still open at the deadline.
+    func waitUntilClosedByPeer(timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while ContinuousClock.now < deadline {
+            let left = deadline - ContinuousClock.now
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32(max(1, min(1000, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))))
+            if ready < 0 { return errno != EINTR }
+            if ready == 0 { continue }
+            let n = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { return true }
+        }
+        return false
     }
 
     /// Whether the server closed the connection (a read returns end-of-file).
