@@ -18,6 +18,7 @@ Usage: Benchmarks/bench.py [--setup] [--quick] [--output FILE] [--json FILE] [--
 --setup installs what the peers and the load need first (Debian: golang-go, wrk, nodejs if `node` is missing;
 PyPI: the pinned Flask + gunicorn of Benchmarks/Peers/flask-echo/requirements.txt, vendored into the Flask
 contender's code directory). Without it, missing tools are reported and their contenders skipped.
+A full run takes about 25 minutes on 2 cores.
 BENCH_NO_BUILD=1 skips rebuilding this package's release products (when comparing a build you made yourself).
 """
 import argparse
@@ -93,8 +94,12 @@ def build_go():
     directory = os.path.join(OUT, "go-echo")
     os.makedirs(directory, exist_ok=True)
     env = dict(os.environ, CGO_ENABLED="0", GOPROXY="off")
-    subprocess.check_call(["go", "build", "-trimpath", "-ldflags", "-s -w", "-o", os.path.join(directory, "bootstrap"), "."],
-                          cwd=os.path.join(PEERS, "go-echo"), env=env)
+    try:
+        subprocess.check_call(["go", "build", "-trimpath", "-ldflags", "-s -w", "-o", os.path.join(directory, "bootstrap"), "."],
+                              cwd=os.path.join(PEERS, "go-echo"), env=env)
+    except subprocess.CalledProcessError:
+        print("go build failed; the Go contender is skipped", file=sys.stderr)
+        return None
     return directory
 
 
@@ -110,8 +115,12 @@ def build_flask(force=False):
     if force or not os.path.exists(stamp) or open(stamp).read() != digest:
         shutil.rmtree(site, ignore_errors=True)
         os.makedirs(directory, exist_ok=True)
-        subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--root-user-action=ignore",
-                               "--no-deps", "--target", site, "-r", requirements])
+        try:
+            subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                                   "--root-user-action=ignore", "--no-deps", "--target", site, "-r", requirements])
+        except subprocess.CalledProcessError:
+            print("pip could not install the Flask contender's packages; it is skipped", file=sys.stderr)
+            return None
         with open(stamp, "w") as out:
             out.write(digest)
     if not os.path.isdir(os.path.join(site, "flask")):
@@ -341,7 +350,7 @@ def load_rounds(table, names, connection_counts, seconds, rounds):
         summary[name] = {"peak_rss_kb": peaks[name]}
         for connections, runs in results[name].items():
             median_run = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
-            summary[name][connections] = dict(median_run, all_rps=[round(r["rps"]) for r in runs])
+            summary[name][connections] = dict(median_run, runs=runs)
     return summary
 
 
@@ -367,7 +376,7 @@ def body_rounds(table, names, connections, seconds, rounds):
         summary[name] = {"peak_rss_kb": peaks[name]}
         for size, runs in results[name].items():
             median_run = sorted(runs, key=lambda r: r["mibs"])[len(runs) // 2]
-            summary[name][size] = dict(median_run, all_mibs=[round(r["mibs"]) for r in runs])
+            summary[name][size] = dict(median_run, runs=runs)
     return summary
 
 
@@ -451,10 +460,21 @@ def megabytes(count):
     return f"{count / 1e6:.2f}" if count >= 100_000 else f"{count / 1e6:.4f}"
 
 
+def paired_ratio(runs, base_runs, key):
+    """The median over rounds of the contender's figure over this runtime's in the same round: every round runs all
+    contenders back to back, so a slow stretch of a shared machine shifts both sides of each ratio alike."""
+    ratios = [r[key] / b[key] for r, b in zip(runs, base_runs) if r[key] and b[key]]
+    return format_ratio(statistics.median(ratios)) if ratios else "–"
+
+
+def format_ratio(value):
+    return f"{value:.2f}×" if value >= 0.01 else f"{value:.4f}×"
+
+
 def ratio(value, base):
     if not (value and base):
         return "–"
-    return f"{value / base:.2f}×" if value / base >= 0.01 else f"{value / base:.4f}×"
+    return format_ratio(value / base)
 
 
 def report(names, load, bodies, cold, sizes, info):
@@ -469,8 +489,10 @@ def report(names, load, bodies, cold, sizes, info):
         f"Command: `{info['command']}` — wrk -t1 -d{info['seconds']}s per connection count, {info['rounds']} "
         f"interleaved rounds (median round shown); 22-byte event with FC's headers (Benchmarks/invoke.lua). Large "
         f"bodies: wrk -t1 -c{info['body_connections']} -d{info['body_seconds']}s, {info['body_rounds']} rounds. "
-        f"Cold start over {info['spawns']} spawns. Ratios are to `{base}` (for latency, start-up, memory and size, "
-        f"above 1× means the contender needs more).",
+        f"Cold start over {info['spawns']} spawns. Ratios are to `{base}`: for req/s, p99 and MiB/s the median of the "
+        f"per-round ratios (each round runs every contender back to back), else the ratio of the figures shown; "
+        f"for latency, start-up, memory and size, above 1× means the contender needs more. Errors are summed over "
+        f"all rounds (non-2xx and socket errors).",
         "",
     ]
     for connections in info["connections"]:
@@ -482,14 +504,15 @@ def report(names, load, bodies, cold, sizes, info):
         ]
         for name in names:
             l, b = load[name][connections], load[base][connections]
-            lines.append(f"| {name} | {l['rps']:.0f} | {ratio(l['rps'], b['rps'])} | {l['p50']:.2f} | {l['p99']:.2f} | "
-                         f"{ratio(l['p99'], b['p99'])} | {l['max']:.2f} | {l['errors']} |")
+            lines.append(f"| {name} | {l['rps']:.0f} | {paired_ratio(l['runs'], b['runs'], 'rps')} | {l['p50']:.2f} | "
+                         f"{l['p99']:.2f} | {paired_ratio(l['runs'], b['runs'], 'p99')} | {l['max']:.2f} | "
+                         f"{sum(r['errors'] for r in l['runs'])} |")
         lines.append("")
     lines += [
         "**Start-up, memory, size**",
         "",
-        "| contender | cold start median / p90 ms | ratio | idle RSS MB | ratio | peak RSS, events MB | ratio | "
-        "peak RSS, large bodies MB | ratio | deployable MB (zip) | ratio |",
+        "| contender | cold start median / p90 ms | ratio | idle RSS MiB | ratio | peak RSS, events MiB | ratio | "
+        "peak RSS, large bodies MiB | ratio | deployable MB (zip) | ratio |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in names:
@@ -516,7 +539,8 @@ def report(names, load, bodies, cold, sizes, info):
             cells = []
             for size in BODY_SIZES:
                 r, rb = bodies[name][size], bodies[base][size]
-                cells.append(f"{r['mibs']:.0f} | {ratio(r['mibs'], rb['mibs'])} | {r['p99']:.1f} | {r['errors']}")
+                cells.append(f"{r['mibs']:.0f} | {paired_ratio(r['runs'], rb['runs'], 'mibs')} | {r['p99']:.1f} | "
+                             f"{sum(x['errors'] for x in r['runs'])}")
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
     lines.append("Contenders: " + "; ".join(f"`{n}` — {DESCRIPTIONS[n]}" for n in names) + ".")
@@ -524,16 +548,17 @@ def report(names, load, bodies, cold, sizes, info):
     lines.append("Deployable size counts: " + "; ".join(f"`{n}` — {sizes[n][0]}" for n in names
                                                         if n in sizes and n not in ("tracing-on", "records-off")) + "; "
                  "zips are deflated. Only what the function's code zip carries is counted: not the Python or Node.js "
-                 "interpreter (it comes with the runtime image), while Swift and Go bring their runtime in the binary.")
+                 "interpreter (it comes with the runtime image), while Swift and Go bring their runtime in the binary; "
+                 "none for `hummingbird-app` (built without the static Swift stdlib, so no code zip as is).")
     lines.append("")
     for connections in info["connections"]:
         lines.append(f"Per-round req/s at {connections} connections: " +
-                     "; ".join(f"{n}: {load[n][connections]['all_rps']}" for n in names))
+                     "; ".join(f"{n}: {[round(r['rps']) for r in load[n][connections]['runs']]}" for n in names))
         lines.append("")
     if bodies:
         for size in BODY_SIZES:
             lines.append(f"Per-round MiB/s at {size // MIB} MiB: " +
-                         "; ".join(f"{n}: {bodies[n][size]['all_mibs']}" for n in names))
+                         "; ".join(f"{n}: {[round(r['mibs']) for r in bodies[n][size]['runs']]}" for n in names))
             lines.append("")
     return "\n".join(lines)
 
