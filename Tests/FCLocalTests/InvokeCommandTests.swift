@@ -40,10 +40,10 @@ import Testing
     @Test func httpModePrintsTheResponseLikeCurlI() async throws {
         let run = try await FCLocalRun.run(
             conformance + ["--http", "--handler", "http", "--method", "post", "--path", "/items/1?status=201", "-H", "X-Test: yes", "--data", "payload"])
-        #expect(run.status == 0)
+        #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("HTTP/1.1 201 Created\r\n"))
         let parts = run.stdout.components(separatedBy: "\r\n\r\n")
-        #expect(parts.count == 2)
+        try #require(parts.count == 2)
         #expect(parts[0].lowercased().contains("content-type: application/json"))
         let body = try JSONSerialization.jsonObject(with: Data(parts[1].utf8)) as? [String: Any]
         #expect(body?["method"] as? String == "POST")

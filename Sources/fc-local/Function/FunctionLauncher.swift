@@ -73,7 +73,9 @@ final class FunctionInstance: Sendable {
             switch ListenerOwnership.listener(on: port, pid: process.processIdentifier) {
             case .ours: ready = true
             case .someoneElse: (ready, takenByAnother) = (false, true)
-            case .nobody: ready = false
+            // /proc sees no listener yet; after a second, a connection decides (a table that /proc could not
+            // show whole must not hold a started function back).
+            case .nobody: ready = ContinuousClock.now - launchedAt > .seconds(1) && PortProbe.accepts(port)
             case .unknown: ready = PortProbe.accepts(port)
             }
             if ready {

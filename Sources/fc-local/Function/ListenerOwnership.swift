@@ -45,7 +45,10 @@ enum ListenerOwnership {
         var readAny = false
         let portHex = String(format: "%04X", port)
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            // Read to the end: procfs files report size 0, and a busy host's table spans many pages.
+            guard let handle = FileHandle(forReadingAtPath: table), let data = try? handle.readToEnd() else { continue }
+            try? handle.close()
+            let text = String(decoding: data, as: UTF8.self)
             readAny = true
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
