@@ -120,6 +120,12 @@ final class FunctionInstance: Sendable {
         while !hasExited, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
     }
 
+    /// How the process ended, for messages. Foundation traps when asked for the status of a process it has not
+    /// reaped yet (the kernel may already show it as a zombie), so only ask once it has.
+    var exitDescription: String {
+        process.isRunning ? "it exited" : "status \(process.terminationStatus)"
+    }
+
     /// Whether the process has ended: Foundation saw it, or the kernel shows it gone or a zombie (so that a
     /// missed termination notice can never make fc-local wait forever).
     var hasExited: Bool {

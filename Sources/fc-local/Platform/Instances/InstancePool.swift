@@ -145,7 +145,7 @@ actor InstancePool {
             guard let slot = slots[id], let instance = slot.instance else { continue }
             if instance.hasExited {
                 remove(id)
-                output.warning("instance \(id) of \(function.key) exited (status \(instance.process.terminationStatus)); a new one starts on the next request")
+                output.warning("instance \(id) of \(function.key) exited (\(instance.exitDescription)); a new one starts on the next request")
                 forget(instance)
             } else if slot.inFlight == 0, ContinuousClock.now - slot.idleSince >= .seconds(function.idleTimeoutSeconds) {
                 remove(id)

@@ -40,7 +40,7 @@ struct InvocationAnswerBuilder {
                 exited = instance.hasExited
             }
             let message = exited
-                ? "the instance of \(input.key) exited (status \(instance.process.terminationStatus)) before answering request \(input.requestID); a new instance starts on the next request"
+                ? "the instance of \(input.key) exited (\(instance.exitDescription)) before answering request \(input.requestID); a new instance starts on the next request"
                 : "the instance of \(input.key) could not be reached for request \(input.requestID): \(reason)"
             var answer = PlatformErrorAnswer.make(502, code: exited ? "InstanceExited" : "InstanceUnreachable", outcome: .serverError, message: message)
             // Only an exited instance is replaced: a malformed answer fails this call alone, not the instance's others.
