@@ -329,9 +329,10 @@ def interleaved(names, rounds):
         yield names if round_index % 2 == 0 else list(reversed(names))
 
 
-def load_rounds(table, names, connection_counts, seconds, rounds):
-    """Event load: per round, each contender started once and measured at every connection count."""
-    results = {name: {c: [] for c in connection_counts} for name in names}
+def measured_rounds(table, names, rounds, variants, measure, key):
+    """Per round, each contender started once and measured for every variant (after a 1 s warm-up of it); the
+    median run by `key` per contender and variant, all runs, and the contender's peak RSS."""
+    results = {name: {variant: [] for variant in variants} for name in names}
     peaks = {name: 0 for name in names}
     for order in interleaved(names, rounds):
         for name in order:
@@ -339,45 +340,34 @@ def load_rounds(table, names, connection_counts, seconds, rounds):
             running = Running(command, env, free_port())
             try:
                 running.wait_ready()
-                for connections in connection_counts:
-                    run_wrk(running.port, connections, 1)  # warm-up
-                    results[name][connections].append(run_wrk(running.port, connections, seconds))
+                for variant in variants:
+                    measure(running.port, variant, 1)  # warm-up
+                    results[name][variant].append(measure(running.port, variant, None))
                 peaks[name] = max(peaks[name], running.rss_kb("VmHWM"))
             finally:
                 running.stop()
     summary = {}
     for name in names:
         summary[name] = {"peak_rss_kb": peaks[name]}
-        for connections, runs in results[name].items():
-            median_run = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
-            summary[name][connections] = dict(median_run, runs=runs)
+        for variant, runs in results[name].items():
+            median_run = sorted(runs, key=lambda r: r[key])[len(runs) // 2]
+            summary[name][variant] = dict(median_run, runs=runs)
     return summary
+
+
+def load_rounds(table, names, connection_counts, seconds, rounds):
+    """Event load at every connection count."""
+    def measure(port, connections, warmup):
+        return run_wrk(port, connections, warmup or seconds)
+    return measured_rounds(table, names, rounds, connection_counts, measure, "rps")
 
 
 def body_rounds(table, names, connections, seconds, rounds):
     """Large events: echo throughput in MiB/s of events (each also goes back as the response) per body size."""
-    results = {name: {size: [] for size in BODY_SIZES} for name in names}
-    peaks = {name: 0 for name in names}
-    for order in interleaved(names, rounds):
-        for name in order:
-            command, env = table[name]
-            running = Running(command, env, free_port())
-            try:
-                running.wait_ready()
-                for size in BODY_SIZES:
-                    run_wrk(running.port, connections, 1, size)  # warm-up
-                    run = run_wrk(running.port, connections, seconds, size)
-                    results[name][size].append(dict(run, mibs=run["rps"] * size / MIB))
-                peaks[name] = max(peaks[name], running.rss_kb("VmHWM"))
-            finally:
-                running.stop()
-    summary = {}
-    for name in names:
-        summary[name] = {"peak_rss_kb": peaks[name]}
-        for size, runs in results[name].items():
-            median_run = sorted(runs, key=lambda r: r["mibs"])[len(runs) // 2]
-            summary[name][size] = dict(median_run, runs=runs)
-    return summary
+    def measure(port, size, warmup):
+        run = run_wrk(port, connections, warmup or seconds, size)
+        return dict(run, mibs=run["rps"] * size / MIB)
+    return measured_rounds(table, names, rounds, BODY_SIZES, measure, "mibs")
 
 
 def cold_starts(table, names, spawns):
