@@ -58,7 +58,23 @@ final class Platform: Sendable {
         await pools[key]?.drainAll(reason: "tracing configuration changed")
     }
 
-    /// Set when fc-local begins to stop: the async queue takes no new invocations.
+    /// Keeps an invocation record (committed before the caller is answered) and feeds the live metrics. The write is
+    /// not cancellable: it happens even when the caller's task is cancelled (the client disconnected).
+    func keep(_ record: InvocationRecord) async {
+        let store = self.store
+        let failure = await Task { () -> (any Error)? in
+            do {
+                try await store.record(record)
+                return nil
+            } catch {
+                return error
+            }
+        }.value
+        if let failure { output.warning("could not store the record of \(record.requestID): \(failure)") }
+        metrics.observe(record)
+    }
+
+        /// Set when fc-local begins to stop: the async queue takes no new invocations.
     var isStopping: Bool { stopping.withLock { $0 } }
 
     func beginStopping() { stopping.withLock { $0 = true } }

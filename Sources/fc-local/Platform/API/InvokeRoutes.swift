@@ -158,8 +158,7 @@ enum InvokeRoutes {
             startedAt: Int64(receivedAt.timeIntervalSince1970 * 1000), latencyMs: (ContinuousClock.now - started).milliseconds, status: 400,
             outcome: .clientError, errorType: "InvalidArgument", durationMs: nil, memoryUsageMB: nil, memoryMB: function?.memoryMB ?? 0,
             isColdStart: false, concurrency: 0, instanceID: nil)
-        try? await platform.store.record(record)
-        platform.metrics.observe(record)
+        await platform.keep(record)
         return JSONResponse.fcError(.badRequest, code: "InvalidArgument", message: message, requestID: requestID)
     }
 }

@@ -124,7 +124,7 @@ struct InvocationService: Sendable {
         }
     }
 
-    /// Keeps the invocation record (committed before the caller is answered) and feeds the live metrics.
+    /// Builds the invocation's record from the platform's view and the function's `FCInsights`, and keeps it.
     private func keep(
         _ input: InvocationInput, answer: InvocationAnswer, function: FunctionConfiguration, lease: InstancePool.Lease?,
         insights: InsightsSummary?, concurrency: Int
@@ -136,18 +136,7 @@ struct InvocationService: Sendable {
             errorType: answer.errorType, durationMs: Self.plausible(insights?.durationMs, upTo: 86_400_000),
             memoryUsageMB: Self.plausible(insights?.memoryUsageMB, upTo: 1_048_576), memoryMB: function.memoryMB,
             isColdStart: insights?.isColdStart ?? (lease?.coldStart != nil), concurrency: concurrency, instanceID: lease?.instanceID)
-        // Not cancellable: the record is written even when the caller's task is cancelled (it disconnected).
-        let store = platform.store
-        let stored = await Task { () -> (any Error)? in
-            do {
-                try await store.record(record)
-                return nil
-            } catch {
-                return error
-            }
-        }.value
-        if let stored { platform.output.warning("could not store the record of \(input.requestID): \(stored)") }
-        platform.metrics.observe(record)
+        await platform.keep(record)
     }
 }
 
