@@ -72,7 +72,9 @@ struct ContextParser: Sendable {
 
     private static func seconds(_ text: String?, header: PlatformHeaders.Key, _ warnings: inout [String]) -> Duration? {
         guard let text, !text.isEmpty else { return nil }
-        if let seconds = Double(text.trimmingSpaces), seconds.isFinite, seconds > 0, seconds <= 86_400 {
+        let trimmed = text.trimmingSpaces
+        // Whole seconds (what FC sends) parse without the floating-point parser.
+        if let seconds = Int(trimmed).map(Double.init) ?? Double(trimmed), seconds.isFinite, seconds > 0, seconds <= 86_400 {
             return .milliseconds(Int64((seconds * 1000).rounded()))
         }
         warnings.append("ignoring \(header.headerName.canonicalName)=\"\(LineText.excerpt(text))\": expected seconds, more than 0 and at most 86400")
@@ -154,8 +156,10 @@ struct ContextParser: Sendable {
 extension String {
     fileprivate func ifEmpty(_ fallback: String) -> String { isEmpty ? fallback : self }
 
+    /// The text without leading and trailing spaces and tabs (compared as bytes).
     fileprivate var trimmingSpaces: Substring {
-        let trimmed = drop { $0 == " " || $0 == "\t" }
-        return trimmed[..<(trimmed.lastIndex { $0 != " " && $0 != "\t" }.map { trimmed.index(after: $0) } ?? trimmed.startIndex)]
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return Substring(utf8[first...last])
     }
 }

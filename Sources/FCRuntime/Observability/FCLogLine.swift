@@ -7,11 +7,23 @@ enum FCLogLine {
         case preFreeze = "PreFreeze"
         case preStop = "PreStop"
 
-        private static let startPrefixes = Dictionary(uniqueKeysWithValues: allCases.map { ($0, Array("FC \($0.rawValue) Start RequestId: ".utf8)) })
-        private static let endPrefixes = Dictionary(uniqueKeysWithValues: allCases.map { ($0, Array("FC \($0.rawValue) End RequestId: ".utf8)) })
+        var startPrefix: StaticString {
+            switch self {
+            case .invoke: "FC Invoke Start RequestId: "
+            case .initialize: "FC Initialize Start RequestId: "
+            case .preFreeze: "FC PreFreeze Start RequestId: "
+            case .preStop: "FC PreStop Start RequestId: "
+            }
+        }
 
-        var startPrefix: [UInt8] { Self.startPrefixes[self]! }
-        var endPrefix: [UInt8] { Self.endPrefixes[self]! }
+        var endPrefix: StaticString {
+            switch self {
+            case .invoke: "FC Invoke End RequestId: "
+            case .initialize: "FC Initialize End RequestId: "
+            case .preFreeze: "FC PreFreeze End RequestId: "
+            case .preStop: "FC PreStop End RequestId: "
+            }
+        }
     }
 
     /// How an operation ended, as far as its End line is concerned.
@@ -26,14 +38,16 @@ enum FCLogLine {
         bytes(prefix: operation.startPrefix, requestID: requestID, suffix: "")
     }
 
-    /// The End line as bytes, newline included, the request id escaped.
-    static func endLine(_ operation: Operation, requestID: String, outcome: Outcome) -> [UInt8] {
-        bytes(prefix: operation.endPrefix, requestID: requestID, suffix: errorSuffix(outcome))
+    /// The End line as bytes, newline included, the request id escaped; `extraCapacity` reserves room for what the
+    /// caller appends (the invocation's record).
+    static func endLine(_ operation: Operation, requestID: String, outcome: Outcome, extraCapacity: Int = 0) -> [UInt8] {
+        bytes(prefix: operation.endPrefix, requestID: requestID, suffix: errorSuffix(outcome), extraCapacity: extraCapacity)
     }
 
-    private static func bytes(prefix: [UInt8], requestID: String, suffix: String) -> [UInt8] {
-        var line = prefix
-        line.reserveCapacity(prefix.count + requestID.utf8.count + suffix.utf8.count + 1)
+    private static func bytes(prefix: StaticString, requestID: String, suffix: String, extraCapacity: Int = 0) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(prefix.utf8CodeUnitCount + requestID.utf8.count + suffix.utf8.count + 1 + extraCapacity)
+        prefix.withUTF8Buffer { line.append(contentsOf: $0) }
         LineText.appendEscaped(requestID, to: &line)
         line.append(contentsOf: suffix.utf8)
         line.append(UInt8(ascii: "\n"))

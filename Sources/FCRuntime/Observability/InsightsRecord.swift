@@ -37,12 +37,46 @@ struct InsightsRecord: Sendable {
     /// The line as text, without the newline.
     var line: String { json.text }
 
+    /// Appends the whole line, newline included, to `buffer` (the End line's, so that both leave in one write),
+    /// taking its constant parts from `cache`. The bytes are the same as ``lineBytes``.
+    func appendLine(to buffer: inout [UInt8], cache: InsightsLineCache) {
+        let (head, tail) = cache.parts(for: self)
+        buffer.append(contentsOf: head)
+        var json = RecordJSON.continuing(buffer)
+        buffer = []  // the builder's copy is now the only one, so appending to it copies nothing
+        addInvocationMembers(to: &json)
+        json.append(fragment: tail)
+        buffer = json.takeFinishedLine()
+    }
+
     private var json: RecordJSON {
+        var json = RecordJSON.continuing(head)
+        addInvocationMembers(to: &json)
+        json.append(fragment: tail)
+        return json
+    }
+
+    /// The topic and the members that name the function: the same for every invocation of a function version.
+    var head: [UInt8] {
         var json = RecordJSON(topic: topic)
         json.add("serviceName", serviceName)
         json.add("functionName", functionName)
         json.add("versionId", versionID)
         json.add("qualifier", qualifier)
+        return json.fragmentBytes
+    }
+
+    /// The members that close the object and name the instance: the same for every invocation of a kind.
+    var tail: [UInt8] {
+        var json = RecordJSON.fragment()
+        json.add("instanceID", instanceID)
+        json.add("hostname", hostname)
+        json.add("invocationType", invocationType)
+        return json.fragmentBytes
+    }
+
+    /// The members of this invocation, in the manual's order.
+    private func addInvocationMembers(to json: inout RecordJSON) {
         json.add("requestId", requestID)
         json.add("operation", "invocation")
         json.add("memoryMB", memoryMB)
@@ -57,10 +91,6 @@ struct InsightsRecord: Sendable {
             json.add("isSampled", isSampled ?? false)
         }
         json.add("invocationStartTimestamp", invocationStartTimestamp)
-        json.add("instanceID", instanceID)
-        json.add("hostname", hostname)
-        json.add("invocationType", invocationType)
-        return json
     }
 }
 

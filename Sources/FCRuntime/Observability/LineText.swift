@@ -11,8 +11,15 @@ enum LineText {
         return bytes
     }
 
-    /// Appends `text` with control characters escaped.
+    /// Appends `text` with control characters escaped. Text without any (request ids, names: nearly every value)
+    /// is appended in one copy.
     static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
+        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for byte in utf8 where byte < 0x20 && byte != UInt8(ascii: "\t") || byte == 0x7F { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copied == true { return }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])

@@ -4,6 +4,8 @@
 /// JSON escaping leaves no raw control character in the object, so the finished line can be written as it is.
 struct RecordJSON {
     private(set) var bytes: [UInt8]
+    /// Whether a member was written (the next one needs a comma).
+    private var hasMembers: Bool
 
     /// Starts the line with its topic (escaped like any log text) and the opening brace.
     init(topic: String) {
@@ -11,6 +13,25 @@ struct RecordJSON {
         bytes.reserveCapacity(512)
         LineText.appendEscaped(topic, to: &bytes)
         bytes.append(contentsOf: " {".utf8)
+        hasMembers = false
+    }
+
+    /// Starts a fragment of members that follows other members (each one, the first included, after a comma),
+    /// to be spliced into a line with ``append(fragment:)``.
+    static func fragment() -> RecordJSON { RecordJSON(bytes: [], hasMembers: true) }
+
+    private init(bytes: [UInt8], hasMembers: Bool) {
+        self.bytes = bytes
+        self.hasMembers = hasMembers
+    }
+
+    /// Continues `line`, an unfinished record with at least one member (a cached head), in place.
+    static func continuing(_ line: [UInt8]) -> RecordJSON { RecordJSON(bytes: line, hasMembers: true) }
+
+    /// Appends the bytes of a fragment (or a cached part of a line) as they are.
+    mutating func append(fragment: [UInt8]) {
+        bytes.append(contentsOf: fragment)
+        hasMembers = true
     }
 
     mutating func add(_ key: StaticString, _ value: String) {
@@ -20,48 +41,98 @@ struct RecordJSON {
 
     mutating func add(_ key: StaticString, _ value: Int) {
         separator(key)
-        bytes.append(contentsOf: String(value).utf8)
+        Self.appendDigits(Int64(value), to: &bytes)
     }
 
     mutating func add(_ key: StaticString, _ value: Int64) {
         separator(key)
-        bytes.append(contentsOf: String(value).utf8)
+        Self.appendDigits(value, to: &bytes)
     }
 
     mutating func add(_ key: StaticString, _ value: Bool) {
         separator(key)
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
     }
 
     /// A number with exactly two decimals, as the manual shows them (`22.00`, `20.49`).
     mutating func add(_ key: StaticString, twoDecimals value: Double) {
         separator(key)
-        bytes.append(contentsOf: Self.twoDecimals(value).utf8)
+        Self.appendTwoDecimals(value, to: &bytes)
     }
 
     /// The finished line, newline included.
-    var line: [UInt8] { bytes + [UInt8(ascii: "}"), UInt8(ascii: "\n")] }
+    var line: [UInt8] {
+        var line = bytes
+        line.append(contentsOf: "}\n".utf8)
+        return line
+    }
+
+    /// Finishes the line (closing brace and newline) and hands its bytes over without a copy; the builder is left
+    /// empty.
+    mutating func takeFinishedLine() -> [UInt8] {
+        bytes.append(contentsOf: "}\n".utf8)
+        defer { bytes = [] }
+        return bytes
+    }
+
+    /// The members written so far, for caching a fragment.
+    var fragmentBytes: [UInt8] { bytes }
 
     /// The finished line as text, without the newline.
     var text: String { String(decoding: bytes + [UInt8(ascii: "}")], as: UTF8.self) }
 
     private mutating func separator(_ key: StaticString) {
-        if bytes.last != UInt8(ascii: "{") { bytes.append(UInt8(ascii: ",")) }
+        if hasMembers { bytes.append(UInt8(ascii: ",")) }
+        hasMembers = true
         bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: "\":".utf8)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
     static func twoDecimals(_ value: Double) -> String {
-        guard value.isFinite else { return "0.00" }
-        let hundredths = Int64((abs(value) * 100).rounded())
-        let fraction = hundredths % 100
-        return (value < 0 && hundredths > 0 ? "-" : "") + String(hundredths / 100) + (fraction < 10 ? ".0" : ".") + String(fraction)
+        var bytes: [UInt8] = []
+        appendTwoDecimals(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `value` as a JSON string literal.
+    /// Appends `value` with exactly two decimals (non-finite values as `0.00`), digit by digit.
+    static func appendTwoDecimals(_ value: Double, to bytes: inout [UInt8]) {
+        let scaled = value.isFinite ? (abs(value) * 100).rounded() : 0
+        // Beyond Int64 a record's figure is meaningless anyway; clamp rather than trap.
+        let hundredths = scaled < 9.2e18 ? Int64(scaled) : Int64.max
+        if value < 0 && hundredths > 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(hundredths / 100, to: &bytes)
+        let fraction = hundredths % 100
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10))
+        bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+    }
+
+    /// Appends the decimal digits of `value` (with a `-` when negative) without building a `String`.
+    static func appendDigits(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        var divisor: UInt64 = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
+    }
+
+    /// Appends `value` as a JSON string literal. A value with nothing to escape is appended in one copy.
     static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copied == true {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

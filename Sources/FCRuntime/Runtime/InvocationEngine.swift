@@ -15,6 +15,7 @@ final class InvocationEngine: Sendable {
     private let initializerGate = InitializerGate()
     private let coldStartClaimed = Atomic<Bool>(false)
     private let preStopHasRun = Atomic<Bool>(false)
+    private let insightsLines = InsightsLineCache()
     /// Requests in flight, last names and memory, shared with the instance sampler.
     let monitor: InstanceMonitor
     /// Lines of the runtime itself (request id `-`).
@@ -107,10 +108,10 @@ final class InvocationEngine: Sendable {
         let invocationContext = context
         let result = await pipeline.run(
             .invoke, context: context, timeout: context.function.timeout,
-            trailer: { result in
-                configuration.requestMetrics
-                    ? insightsRecord(invocationContext, trace: trace, result: result, type: type, initializationDuration: initializationDuration)
-                        .lineBytes : nil
+            trailer: { result, lines in
+                guard configuration.requestMetrics else { return }
+                insightsRecord(invocationContext, trace: trace, result: result, type: type, initializationDuration: initializationDuration)
+                    .appendLine(to: &lines, cache: insightsLines)
             },
             serviceContext: span == nil ? nil : invocationContext.serviceContext
         ) {

@@ -2,9 +2,11 @@ import Instrumentation
 
 /// The one place where every operation (event and HTTP invocations, the initializer, lifecycle hooks) is timed,
 /// framed by its FC Start/End lines, raced against its timeout and mapped to a response. A `trailer` (the
-/// `FCInsights` record of invocations, a complete line) is written in the same write as the End line.
+/// `FCInsights` record of invocations, a complete line) is appended to the End line and leaves in the same write.
 struct InvocationPipeline: Sendable {
     let output: any LineOutput
+    /// Room reserved after the End line for its trailer (an `FCInsights` record is ~450 bytes).
+    static let trailerCapacity = 640
 
     /// What one operation produced.
     struct Result: Sendable {
@@ -21,7 +23,7 @@ struct InvocationPipeline: Sendable {
         _ operation: FCLogLine.Operation,
         context: FCContext,
         timeout: Duration,
-        trailer: (Result) -> [UInt8]? = { _ in nil },
+        trailer: (Result, inout [UInt8]) -> Void = { _, _ in },
         serviceContext: ServiceContext? = nil,
         _ body: @escaping @Sendable () async throws -> RuntimeResponse
     ) async -> Result {
@@ -53,8 +55,8 @@ struct InvocationPipeline: Sendable {
         let result = Result(
             response: response, outcome: outcome, error: errorBody, duration: duration, startedAtEpochMilliseconds: startedAtEpochMilliseconds)
         // The End line and its record (FCInsights) leave in one write, so nothing can come between them.
-        var lines = FCLogLine.endLine(operation, requestID: context.requestID, outcome: outcome)
-        if let record = trailer(result) { lines += record }
+        var lines = FCLogLine.endLine(operation, requestID: context.requestID, outcome: outcome, extraCapacity: Self.trailerCapacity)
+        trailer(result, &lines)
         output.writeLine(lines)
         return result
     }

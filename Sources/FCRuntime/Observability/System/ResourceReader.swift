@@ -44,20 +44,12 @@ struct ResourceReader: Sendable {
 
     /// The process's resident set size in bytes (`VmRSS`).
     func processResidentBytes() -> Int64? {
-        guard let status = files.read("/proc/self/status") else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return line.split(separator: " ").dropFirst().first.flatMap { Int64($0) }.map { $0 * 1024 }
-        }
-        return nil
+        files.kilobyteField("VmRSS:", in: "/proc/self/status")
     }
 
     /// The host's memory in bytes (`MemTotal`).
     func hostMemoryBytes() -> Int64? {
-        guard let meminfo = files.read("/proc/meminfo") else { return nil }
-        for line in meminfo.split(separator: "\n") where line.hasPrefix("MemTotal:") {
-            return line.split(separator: " ").dropFirst().first.flatMap { Int64($0) }.map { $0 * 1024 }
-        }
-        return nil
+        files.kilobyteField("MemTotal:", in: "/proc/meminfo")
     }
 
     /// CPU time used so far in nanoseconds: the cgroup's accounting, else this process's user + system time.

@@ -48,11 +48,31 @@ struct SystemFiles: Sendable {
     func keyValues(_ path: String) -> [String: Int64]? {
         guard let text = read(path) else { return nil }
         var result: [String: Int64] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ")
+        for line in Self.lines(text) {
+            let parts = Self.words(line)
             if parts.count == 2, let value = Int64(parts[1]) { result[String(parts[0])] = value }
         }
         return result
+    }
+
+    /// The value of a `Key:   123 kB` line (`/proc/self/status`, `/proc/meminfo`) in bytes.
+    func kilobyteField(_ key: String, in path: String) -> Int64? {
+        guard let text = read(path) else { return nil }
+        for line in Self.lines(text) where line.utf8.starts(with: key.utf8) {
+            return Self.words(line).dropFirst().first.flatMap { Int64($0) }.map { $0 * 1024 }
+        }
+        return nil
+    }
+
+    /// The lines of a kernel file, split on bytes: these files are ASCII, and splitting on `Character`s would pay
+    /// for grapheme breaking on every byte (the memory gauge reads them while invocations run).
+    static func lines(_ text: String) -> [Substring] {
+        text.utf8.split(separator: UInt8(ascii: "\n")).map { Substring($0) }
+    }
+
+    /// The space- or tab-separated words of a line, split on bytes.
+    static func words(_ line: Substring) -> [Substring] {
+        line.utf8.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.map { Substring($0) }
     }
 }
 
