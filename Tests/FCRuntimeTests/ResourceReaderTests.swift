@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import FCRuntime
@@ -60,6 +61,18 @@ import Testing
         let network = reader.networkBytes()
         #expect(network?.received == 1_002_000)
         #expect(network?.transmitted == 503_000)
+    }
+
+    @Test(arguments: [
+        ("VmRSS:\t   20480 kB\n", Int64(20_480 * 1024)), ("Name:\tx\nVmRSS: 7 kB", Int64(7 * 1024)),
+        ("VmRSS:\tkB\n", nil), ("VmRSS:\t1234567890123456 kB\n", nil), ("VmRS:\t1 kB\nVmRSSS: 2 kB\n", nil), ("", nil),
+    ] as [(String, Int64?)])
+    func residentSetLinesAreReadStrictly(status: String, expected: Int64?) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rss-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("proc/self"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data(status.utf8).write(to: root.appendingPathComponent("proc/self/status"))
+        #expect(ResourceReader(files: SystemFiles(root: root.path)).processResidentBytes() == expected)
     }
 
     @Test func missingFilesGiveNil() {

@@ -13,8 +13,11 @@ struct RuntimeResponse: Sendable {
 
     /// A function success: HTTP 200 and `x-fc-status: 200` (CONTRACT §3).
     static func success(_ body: ByteBuffer) -> RuntimeResponse {
-        RuntimeResponse(status: .ok, headers: [FCHeaderName.status: "200", .contentType: "application/octet-stream"], body: body)
+        RuntimeResponse(status: .ok, headers: successHeaders, body: body)
     }
+
+    /// Built once and shared (copy on write): every successful invocation answers with these.
+    private static let successHeaders: HTTPFields = [FCHeaderName.status: "200", .contentType: "application/octet-stream"]
 
     /// A function error: HTTP 404, `x-fc-status: 404` and the built-in runtimes' JSON error body.
     static func functionError(_ body: ErrorBody) -> RuntimeResponse {

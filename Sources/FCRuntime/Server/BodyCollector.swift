@@ -9,9 +9,10 @@ enum BodyCollector {
 
     /// Collects the body. A body that arrives in parts must be complete within `timeout` of its second part: the
     /// connection's idle timer sees a sender that trickles a byte at a time as active and would never close it.
-    /// A body of one part (most events) never reads the clock.
-    static func collect(_ request: Request, limit: Int, timeout: Duration) async throws -> ByteBuffer {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit { throw TooLarge() }
+    /// A body of one part (most events) never reads the clock. A declared `Content-Length` over the limit is refused
+    /// before any byte is read.
+    static func collect(_ request: Request, declaredLength: String?, limit: Int, timeout: Duration) async throws -> ByteBuffer {
+        if let declared = declaredLength.flatMap(Int.init), declared > limit { throw TooLarge() }
         var collected = ByteBuffer()
         var deadline: ContinuousClock.Instant?
         for try await chunk in request.body {

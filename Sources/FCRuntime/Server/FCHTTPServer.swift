@@ -41,15 +41,16 @@ enum FCHTTPServer {
     }
 
     static func respond(to request: Request, engine: InvocationEngine) async -> RuntimeResponse {
+        let headers = ServerHeaders(request.headers)
         let route: Route
-        switch Route.resolve(method: request.method, target: request.head.path ?? "/", controlPath: request.headers[FCHeaderName.controlPath]) {
+        switch Route.resolve(method: request.method, target: request.head.path ?? "/", controlPath: headers.controlPath) {
         case .success(let resolved): route = resolved
         case .failure(let rejection): return rejection.response
         }
         let body: ByteBuffer
         do {
             body = try await BodyCollector.collect(
-                request, limit: engine.configuration.maxBodyBytes, timeout: engine.configuration.idleConnectionTimeout)
+                request, declaredLength: headers.contentLength, limit: engine.configuration.maxBodyBytes, timeout: engine.configuration.idleConnectionTimeout)
         } catch is BodyCollector.TooLarge {
             return BodyCollector.tooLargeResponse(limit: engine.configuration.maxBodyBytes)
         } catch is BodyCollector.TooSlow {

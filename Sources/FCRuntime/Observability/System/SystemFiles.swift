@@ -17,6 +17,11 @@ struct SystemFiles: Sendable {
 
     /// The whole file as text, or `nil` when it cannot be read.
     func read(_ path: String) -> String? {
+        readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The whole file as bytes, or `nil` when it cannot be read.
+    func readBytes(_ path: String) -> [UInt8]? {
         let descriptor = open(root + path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -28,7 +33,7 @@ struct SystemFiles: Sendable {
             if count <= 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// The file's first line trimmed, or `nil`.
@@ -56,10 +61,24 @@ struct SystemFiles: Sendable {
     }
 
     /// The value of a `Key:   123 kB` line (`/proc/self/status`, `/proc/meminfo`) in bytes.
+    /// Parsed on the bytes: the memory gauge reads `/proc/self/status` (~1.5 KB) while invocations run.
     func kilobyteField(_ key: String, in path: String) -> Int64? {
-        guard let text = read(path) else { return nil }
-        for line in Self.lines(text) where line.utf8.starts(with: key.utf8) {
-            return Self.words(line).dropFirst().first.flatMap { Int64($0) }.map { $0 * 1024 }
+        guard let bytes = readBytes(path) else { return nil }
+        let key = Array(key.utf8)
+        var lineStart = 0
+        while lineStart < bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            if lineEnd - lineStart >= key.count, bytes[lineStart..<lineStart + key.count].elementsEqual(key) {
+                var index = lineStart + key.count
+                while index < lineEnd, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+                let digitsStart = index
+                while index < lineEnd, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+                // More than 15 digits of kB would overflow as bytes: no real value, so no value.
+                guard index > digitsStart, index - digitsStart <= 15 else { return nil }
+                let kilobytes = bytes[digitsStart..<index].reduce(Int64(0)) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
+                return kilobytes * 1024
+            }
+            lineStart = lineEnd + 1
         }
         return nil
     }
