@@ -61,7 +61,8 @@ def release_bin_path():
 def setup():
     """Installs the prerequisites: Debian packages with apt-get, the Flask contender's pinned packages from PyPI
     (vendored into its code directory by build_flask, like `pip install -t .` for a code zip)."""
-    packages = ["golang-go", "wrk"] + ([] if shutil.which("node") else ["nodejs"])
+    # valgrind is for Benchmarks/instructions.py (instructions per invocation).
+    packages = ["golang-go", "wrk", "valgrind"] + ([] if shutil.which("node") else ["nodejs"])
     apt = ["apt-get"] if os.geteuid() == 0 else ["sudo", "apt-get"]
     subprocess.check_call(apt + ["update"])
     subprocess.check_call(apt + ["install", "-y"] + packages)
