@@ -138,6 +138,8 @@ DESCRIPTIONS = {
     "records-off": "this runtime with the FCInsights record off (`SWIFT_FC_REQUEST_METRICS=false`)",
     "tracing-on": "this runtime, every invocation traced (sampler at 10⁹/s), Jaeger Thrift to a collector on loopback",
     "hummingbird-core": "bare HummingbirdCore echo: the floor for our stack (no FC lines, no context)",
+    "hummingbird-core-lines": "the same bare echo writing the two FC lines of each invocation (one write(2) each, "
+                              "`BENCH_FC_LINES=1`): the floor plus the contract's output",
     "hummingbird-app": "Hummingbird Application + Router echo (no FC lines)",
     "go-net-http": "Go `net/http`, stdlib only, FC lines with fmt.Printf (Benchmarks/Peers/go-echo)",
     "flask-gunicorn": "Flask under gunicorn `-w 1 --threads 10 --keep-alive 900`, as FC's Python custom-runtime "
@@ -156,6 +158,7 @@ def contenders(bin_path, go_dir, flask_dir):
                               "SWIFT_FC_TRACING_SAMPLES_PER_SECOND": "1000000000"}),
         "records-off": (ours, {"SWIFT_FC_REQUEST_METRICS": "false"}),
         "hummingbird-core": ([os.path.join(bin_path, "bench-hummingbird-echo")], {}),
+        "hummingbird-core-lines": ([os.path.join(bin_path, "bench-hummingbird-echo")], {"BENCH_FC_LINES": "1"}),
         "hummingbird-app": ([os.path.join(app_bin, "hummingbird-app-echo")], {}),
     }
     if go_dir:
@@ -582,7 +585,7 @@ def main():
     try:
         sink.wait_ready()
         table = contenders(bin_path, go_dir, flask_dir)
-        default = ["swift-fc-runtime", "tracing-on", "records-off", "hummingbird-core", "hummingbird-app",
+        default = ["swift-fc-runtime", "tracing-on", "records-off", "hummingbird-core", "hummingbird-core-lines", "hummingbird-app",
                    "go-net-http", "flask-gunicorn", "node-http"]
         names = args.contenders.split(",") if args.contenders else [n for n in default if n in table]
         missing = [n for n in (args.contenders.split(",") if args.contenders else default) if n not in table]

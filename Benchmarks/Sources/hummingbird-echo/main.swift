@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import HummingbirdCore
 import Logging
@@ -8,7 +11,19 @@ import NIOPosix
 // `x-fc-status: 200`, with nothing else (no context, no lines, no timeout race). Same port variables as the runtime.
 // POSTs to /api/traces and /v1/traces get 202 and no body: the tracing benchmark uses it as its loopback collector.
 
+// With BENCH_FC_LINES=1 it also writes the two FC lines of each invocation (`FC Invoke Start/End RequestId: …`),
+// one write(2) each, as the contract asks of every runtime: the floor for the stack *and* the contract's output.
+
 let environment = ProcessInfoShim.environment
+let writesLines = environment["BENCH_FC_LINES"] == "1"
+let requestIDName = HTTPField.Name("x-fc-request-id")!
+
+/// One whole line in one write(2), as the runtime writes its lines when it is idle.
+func writeLine(_ text: String) {
+    var line = text + "\n"
+    line.withUTF8 { bytes in _ = write(1, bytes.baseAddress, bytes.count) }
+}
+
 let port = Int(environment["FC_CUSTOM_LISTEN_PORT"] ?? environment["FC_SERVER_PORT"] ?? "9000") ?? 9000
 let status = HTTPField.Name("x-fc-status")!
 var logger = Logger(label: "hummingbird-echo")
@@ -22,7 +37,10 @@ let server = Server(
             try await writer.write(response: Response(status: .accepted).head, body: ResponseBody())
             return
         }
+        let requestID = writesLines ? request.headers[requestIDName] ?? "-" : ""
+        if writesLines { writeLine("FC Invoke Start RequestId: \(requestID)") }
         let response = Response(status: .ok, headers: [status: "200"], body: .init(byteBuffer: body))
+        if writesLines { writeLine("FC Invoke End RequestId: \(requestID)") }
         try await writer.write(response: response.head, body: response.body)
     }),
     configuration: .init(address: .hostname("0.0.0.0", port: port)),
