@@ -75,7 +75,8 @@ struct ContextParser: Sendable {
         let trimmed = text.trimmingSpaces
         // Whole seconds (what FC sends) parse without the floating-point parser.
         if let seconds = Int(trimmed).map(Double.init) ?? Double(trimmed), seconds.isFinite, seconds > 0, seconds <= 86_400 {
-            return .milliseconds(Int64((seconds * 1000).rounded()))
+            // At least 1 ms: a positive value below half a millisecond must not become a zero timeout.
+            return .milliseconds(max(1, Int64((seconds * 1000).rounded())))
         }
         warnings.append("ignoring \(header.headerName.canonicalName)=\"\(LineText.excerpt(text))\": expected seconds, more than 0 and at most 86400")
         return nil

@@ -9,12 +9,22 @@ final class InsightsLineCache: Sendable {
         let functionName: String
         let versionID: String
         let qualifier: String
+
+        static func == (lhs: HeadKey, rhs: HeadKey) -> Bool {
+            lhs.serviceName.hasSameUTF8(as: rhs.serviceName) && lhs.functionName.hasSameUTF8(as: rhs.functionName)
+                && lhs.versionID.hasSameUTF8(as: rhs.versionID) && lhs.qualifier.hasSameUTF8(as: rhs.qualifier)
+        }
     }
 
     private struct TailKey: Equatable {
         let instanceID: String
         let hostname: String
         let invocationType: String
+
+        static func == (lhs: TailKey, rhs: TailKey) -> Bool {
+            lhs.instanceID.hasSameUTF8(as: rhs.instanceID) && lhs.hostname.hasSameUTF8(as: rhs.hostname)
+                && lhs.invocationType.hasSameUTF8(as: rhs.invocationType)
+        }
     }
 
     private let head = Mutex<(key: HeadKey, bytes: [UInt8])?>(nil)
@@ -33,5 +43,14 @@ final class InsightsLineCache: Sendable {
         if cachedHead == nil { head.withLock { $0 = (headKey, headBytes) } }
         if cachedTail == nil { tail.withLock { $0 = (tailKey, tailBytes) } }
         return (headBytes, tailBytes)
+    }
+}
+
+extension String {
+    /// Whether both strings hold the same UTF-8 bytes. The cached parts are bytes, so their keys compare bytes: `==`
+    /// also equates canonically equivalent spellings ("\u{C5}" and "A\u{30A}"), which encode differently.
+    fileprivate func hasSameUTF8(as other: String) -> Bool {
+        var lhs = self, rhs = other
+        return lhs.withUTF8 { left in rhs.withUTF8 { right in left.elementsEqual(right) } }
     }
 }

@@ -38,9 +38,11 @@ enum LineText {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A value shown in a warning: escaped and cut to `limit` characters so a huge header cannot flood the log.
+    /// A value shown in a warning: escaped and cut to `limit` Unicode scalars so a huge header cannot flood the log.
     static func excerpt(_ text: String, limit: Int = 64) -> String {
-        let cut = text.count > limit ? String(text.prefix(limit)) + "…" : text
+        // Unicode scalars, not Characters: one Character can hold any number of combining marks.
+        let scalars = text.unicodeScalars
+        let cut = scalars.count > limit ? String(String.UnicodeScalarView(scalars.prefix(limit))) + "…" : text
         return escaped(cut)
     }
 }

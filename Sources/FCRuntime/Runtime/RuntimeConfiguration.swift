@@ -80,7 +80,7 @@ public struct RuntimeConfiguration: Sendable {
             guard let seconds = Double(value), seconds > 0, seconds <= 86_400 else {
                 throw ConfigurationError(variable: "SWIFT_FC_DEFAULT_TIMEOUT", value: value, expected: "seconds, more than 0 and at most 86400")
             }
-            configuration.defaultTimeout = .milliseconds(Int64(seconds * 1000))
+            configuration.defaultTimeout = .milliseconds(max(1, Int64(seconds * 1000)))  // never a zero timeout
         }
         if let value = env["SWIFT_FC_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: value.lowercased()) else {

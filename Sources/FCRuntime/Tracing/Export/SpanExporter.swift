@@ -36,9 +36,14 @@ final class SpanExporter: Sendable {
         self.warnings = warnings
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.wakeups = continuation
-        Task { [self] in
-            for await _ in stream { await drain() }
+        // Weak: a task that held the exporter would keep it (and its queue) alive forever. It ends at `deinit`.
+        Task { [weak self] in
+            for await _ in stream { await self?.drain() }
         }
+    }
+
+    deinit {
+        wakeups.finish()
     }
 
     /// Queues a finished span; it leaves at the next ``kick()``.
