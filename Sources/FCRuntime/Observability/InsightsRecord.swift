@@ -63,7 +63,7 @@ struct InsightsRecord: Sendable {
         json.add("functionName", functionName)
         json.add("versionId", versionID)
         json.add("qualifier", qualifier)
-        return json.fragmentBytes
+        return json.bytes
     }
 
     /// The members that close the object and name the instance: the same for every invocation of a kind.
@@ -72,7 +72,7 @@ struct InsightsRecord: Sendable {
         json.add("instanceID", instanceID)
         json.add("hostname", hostname)
         json.add("invocationType", invocationType)
-        return json.fragmentBytes
+        return json.bytes
     }
 
     /// The members of this invocation, in the manual's order.

@@ -14,12 +14,7 @@ enum LineText {
     /// Appends `text` with control characters escaped. Text without any (request ids, names: nearly every value)
     /// is appended in one copy.
     static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
-        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            for byte in utf8 where byte < 0x20 && byte != UInt8(ascii: "\t") || byte == 0x7F { return false }
-            bytes.append(contentsOf: utf8)
-            return true
-        }
-        if copied == true { return }
+        if appendVerbatim(text, to: &bytes, unless: { $0 < 0x20 && $0 != UInt8(ascii: "\t") || $0 == 0x7F }) { return }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
@@ -29,6 +24,16 @@ enum LineText {
             default: bytes.append(byte)
             }
         }
+    }
+
+    /// Appends `text`'s UTF-8 in one copy when none of its bytes `needsEscaping`, and tells whether it did; an
+    /// escaper falls back to its byte-by-byte path when not (nothing was appended then).
+    static func appendVerbatim(_ text: String, to bytes: inout [UInt8], unless needsEscaping: (UInt8) -> Bool) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            if utf8.contains(where: needsEscaping) { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        } ?? false
     }
 
     /// `text` with control characters escaped, for values that are placed inside a longer line.

@@ -62,9 +62,8 @@ struct RecordJSON {
 
     /// The finished line, newline included.
     var line: [UInt8] {
-        var line = bytes
-        line.append(contentsOf: "}\n".utf8)
-        return line
+        var copy = self
+        return copy.takeFinishedLine()
     }
 
     /// Finishes the line (closing brace and newline) and hands its bytes over without a copy; the builder is left
@@ -74,9 +73,6 @@ struct RecordJSON {
         defer { bytes = [] }
         return bytes
     }
-
-    /// The members written so far, for caching a fragment.
-    var fragmentBytes: [UInt8] { bytes }
 
     /// The finished line as text, without the newline.
     var text: String { String(decoding: bytes + [UInt8(ascii: "}")], as: UTF8.self) }
@@ -124,12 +120,9 @@ struct RecordJSON {
     /// Appends `value` as a JSON string literal. A value with nothing to escape is appended in one copy.
     static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            for byte in utf8 where byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
-            bytes.append(contentsOf: utf8)
-            return true
-        }
-        if copied == true {
+        if LineText.appendVerbatim(
+            value, to: &bytes, unless: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+        {
             bytes.append(UInt8(ascii: "\""))
             return
         }
