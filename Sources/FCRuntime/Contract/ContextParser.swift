@@ -12,10 +12,15 @@ struct ContextParser: Sendable {
     let configuration: RuntimeConfiguration
     let output: any LineOutput
 
+    /// The context of a request with these header fields.
     func context(from fields: HTTPFields, isColdStart: Bool, now: ContinuousClock.Instant = .now) -> FCContext {
+        context(from: PlatformHeaders(fields), isColdStart: isColdStart, now: now)
+    }
+
+    /// The context of a request whose headers were already collected (by the server, in its one pass).
+    func context(from headers: PlatformHeaders, isColdStart: Bool, now: ContinuousClock.Instant = .now) -> FCContext {
         var warnings: [String] = []
         let platform = configuration.platform
-        let headers = PlatformHeaders(fields)
 
         let requestID = headers.text(.requestID).isEmpty ? UUID().uuidString.lowercased() : headers.text(.requestID)
         let timeout = Self.seconds(headers[.functionTimeout], header: .functionTimeout, &warnings) ?? configuration.defaultTimeout

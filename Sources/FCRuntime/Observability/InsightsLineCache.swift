@@ -1,47 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// The constant parts of an instance's `FCInsights` lines — the topic with the members that name the function, and
 /// the members that name the instance — kept as bytes between invocations: they change only when a request names
 /// another function version or kind, and building them was most of the cost of a record.
 final class InsightsLineCache: Sendable {
-    private struct HeadKey: Equatable {
-        let serviceName: String
-        let functionName: String
-        let versionID: String
-        let qualifier: String
+    /// The members that name the function.
+    private struct HeadKey {
+        let serviceName, functionName, versionID, qualifier: String
 
-        static func == (lhs: HeadKey, rhs: HeadKey) -> Bool {
-            lhs.serviceName.hasSameUTF8(as: rhs.serviceName) && lhs.functionName.hasSameUTF8(as: rhs.functionName)
-                && lhs.versionID.hasSameUTF8(as: rhs.versionID) && lhs.qualifier.hasSameUTF8(as: rhs.qualifier)
+        func matches(_ other: HeadKey) -> Bool {
+            serviceName.hasSameUTF8(as: other.serviceName) && functionName.hasSameUTF8(as: other.functionName)
+                && versionID.hasSameUTF8(as: other.versionID) && qualifier.hasSameUTF8(as: other.qualifier)
         }
     }
 
-    private struct TailKey: Equatable {
-        let instanceID: String
-        let hostname: String
-        let invocationType: String
+    /// The members that name the instance and the kind of invocation.
+    private struct TailKey {
+        let invocationType, instanceID, hostname: String
 
-        static func == (lhs: TailKey, rhs: TailKey) -> Bool {
-            lhs.instanceID.hasSameUTF8(as: rhs.instanceID) && lhs.hostname.hasSameUTF8(as: rhs.hostname)
-                && lhs.invocationType.hasSameUTF8(as: rhs.invocationType)
+        func matches(_ other: TailKey) -> Bool {
+            invocationType.hasSameUTF8(as: other.invocationType) && instanceID.hasSameUTF8(as: other.instanceID)
+                && hostname.hasSameUTF8(as: other.hostname)
         }
     }
 
-    private let head = Mutex<(key: HeadKey, bytes: [UInt8])?>(nil)
-    private let tail = Mutex<(key: TailKey, bytes: [UInt8])?>(nil)
+    private struct State {
+        var head: (key: HeadKey, bytes: [UInt8])?
+        /// One per kind of invocation (`event`, `http`): the part of the tail that varies in practice.
+        var tails: [(key: TailKey, bytes: [UInt8])] = []
+    }
+
+    private let state = Mutex(State())
 
     /// The record's ``InsightsRecord/head`` and ``InsightsRecord/tail``, built again only when they differ from the
     /// last ones.
     func parts(for record: InsightsRecord) -> (head: [UInt8], tail: [UInt8]) {
         let headKey = HeadKey(
             serviceName: record.serviceName, functionName: record.functionName, versionID: record.versionID, qualifier: record.qualifier)
-        let tailKey = TailKey(instanceID: record.instanceID, hostname: record.hostname, invocationType: record.invocationType)
-        let cachedHead = head.withLock { $0?.key == headKey ? $0?.bytes : nil }
-        let cachedTail = tail.withLock { $0?.key == tailKey ? $0?.bytes : nil }
+        let tailKey = TailKey(invocationType: record.invocationType, instanceID: record.instanceID, hostname: record.hostname)
+        let (cachedHead, cachedTail) = state.withLock { state -> ([UInt8]?, [UInt8]?) in
+            let head = state.head.flatMap { $0.key.matches(headKey) ? $0.bytes : nil }
+            for tail in state.tails where tail.key.matches(tailKey) { return (head, tail.bytes) }
+            return (head, nil)
+        }
+        if let cachedHead, let cachedTail { return (cachedHead, cachedTail) }
         let headBytes = cachedHead ?? record.head
         let tailBytes = cachedTail ?? record.tail
-        if cachedHead == nil { head.withLock { $0 = (headKey, headBytes) } }
-        if cachedTail == nil { tail.withLock { $0 = (tailKey, tailBytes) } }
+        state.withLock { state in
+            if cachedHead == nil { state.head = (headKey, headBytes) }
+            if cachedTail == nil {
+                // Two kinds exist; requests naming other instances replace the entries rather than grow them.
+                if state.tails.count >= 4 { state.tails.removeAll() }
+                state.tails.append((tailKey, tailBytes))
+            }
+        }
         return (headBytes, tailBytes)
     }
 }
@@ -50,7 +69,13 @@ extension String {
     /// Whether both strings hold the same UTF-8 bytes. The cached parts are bytes, so their keys compare bytes: `==`
     /// also equates canonically equivalent spellings ("\u{C5}" and "A\u{30A}"), which encode differently.
     fileprivate func hasSameUTF8(as other: String) -> Bool {
-        var lhs = self, rhs = other
-        return lhs.withUTF8 { left in rhs.withUTF8 { right in left.elementsEqual(right) } }
+        let count = utf8.count
+        guard count == other.utf8.count else { return false }
+        let compared = utf8.withContiguousStorageIfAvailable { left in
+            other.utf8.withContiguousStorageIfAvailable { right in
+                count == 0 || memcmp(left.baseAddress!, right.baseAddress!, count) == 0
+            }
+        }
+        return (compared ?? nil) ?? utf8.elementsEqual(other.utf8)
     }
 }

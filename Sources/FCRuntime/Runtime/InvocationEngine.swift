@@ -44,18 +44,23 @@ final class InvocationEngine: Sendable {
 
     /// Answers one request whose route is known and whose body was collected.
     func respond(to route: Route, request: HTTPRequest, body: ByteBuffer) async -> RuntimeResponse {
+        await respond(to: route, request: request, headers: PlatformHeaders(request.headerFields), body: body)
+    }
+
+    /// Answers one request whose route is known, whose body was collected and whose headers the server read.
+    func respond(to route: Route, request: HTTPRequest, headers: PlatformHeaders, body: ByteBuffer) async -> RuntimeResponse {
         switch route {
-        case .invoke: await invoke(headers: request.headerFields, event: body)
-        case .httpInvoke: await httpInvoke(request: request, body: body)
-        case .initialize: await initialize(headers: request.headerFields)
-        case .preFreeze: await lifecycle(.preFreeze, hook: registry.preFreeze, headers: request.headerFields)
-        case .preStop: await preStop(headers: request.headerFields)
+        case .invoke: await invoke(headers: headers, event: body)
+        case .httpInvoke: await httpInvoke(request: request, headers: headers, body: body)
+        case .initialize: await initialize(headers: headers)
+        case .preFreeze: await lifecycle(.preFreeze, hook: registry.preFreeze, headers: headers)
+        case .preStop: await preStop(headers: headers)
         }
     }
 
     // MARK: - Invocations
 
-    private func invoke(headers: HTTPFields, event: ByteBuffer) async -> RuntimeResponse {
+    private func invoke(headers: PlatformHeaders, event: ByteBuffer) async -> RuntimeResponse {
         let registry = self.registry
         return await runInvocation(headers, type: "event", trigger: "other") { context in
             let handler = try registry.eventHandler(for: context.function.handler)
@@ -63,7 +68,7 @@ final class InvocationEngine: Sendable {
         }
     }
 
-    private func httpInvoke(request: HTTPRequest, body: ByteBuffer) async -> RuntimeResponse {
+    private func httpInvoke(request: HTTPRequest, headers: PlatformHeaders, body: ByteBuffer) async -> RuntimeResponse {
         let registry = self.registry
         let (path, query) = Self.splitPathAndQuery(request.path ?? "/")
         let userRequest = FCHTTPRequest(
@@ -71,7 +76,7 @@ final class InvocationEngine: Sendable {
             headers: request.headerFields.filter { !PlatformHeaders.isPlatformHeader($0.name.canonicalName) },
             body: body
         )
-        return await runInvocation(request.headerFields, type: "http", trigger: "http") { context in
+        return await runInvocation(headers, type: "http", trigger: "http") { context in
             let handler = try registry.httpHandler(for: context.function.handler)
             return Self.runtimeResponse(for: try await handler.handle(userRequest, context: context), logger: context.logger)
         }
@@ -81,7 +86,7 @@ final class InvocationEngine: Sendable {
     /// (`Invocation` span), runs it through the pipeline counted in flight — failed with the initializer's error
     /// when that failed — and follows its End line with the `FCInsights` record.
     private func runInvocation(
-        _ headers: HTTPFields, type: String, trigger: String,
+        _ headers: PlatformHeaders, type: String, trigger: String,
         _ body: @escaping @Sendable (FCContext) async throws -> RuntimeResponse
     ) async -> RuntimeResponse {
         let isColdStart = !coldStartClaimed.exchange(true, ordering: .relaxed)
@@ -155,7 +160,7 @@ final class InvocationEngine: Sendable {
 
     // MARK: - Initializer and lifecycle hooks
 
-    private func initialize(headers: HTTPFields) async -> RuntimeResponse {
+    private func initialize(headers: PlatformHeaders) async -> RuntimeResponse {
         let context = parser.context(from: headers, isColdStart: false)
         let trace = tracing.decide(for: context)
         if let trace { tracing.reportRuntimeInitializationOnce(trace) }
@@ -188,14 +193,14 @@ final class InvocationEngine: Sendable {
         }.outcome
     }
 
-    private func preStop(headers: HTTPFields) async -> RuntimeResponse {
+    private func preStop(headers: PlatformHeaders) async -> RuntimeResponse {
         preStopHasRun.store(true, ordering: .relaxed)
         return await lifecycle(.preStop, hook: registry.preStop, headers: headers)
     }
 
     /// Runs a pre-freeze or pre-stop hook, then waits (bounded) for queued spans to leave: a frozen or stopped
     /// instance sends nothing.
-    private func lifecycle(_ operation: FCLogLine.Operation, hook: LifecycleHook?, headers: HTTPFields) async -> RuntimeResponse {
+    private func lifecycle(_ operation: FCLogLine.Operation, hook: LifecycleHook?, headers: PlatformHeaders) async -> RuntimeResponse {
         let context = parser.context(from: headers, isColdStart: false)
         let response = await pipeline.run(operation, context: context, timeout: context.function.timeout) {
             try await hook?(context)

@@ -41,9 +41,10 @@ enum FCHTTPServer {
     }
 
     static func respond(to request: Request, engine: InvocationEngine) async -> RuntimeResponse {
-        let headers = ServerHeaders(request.headers)
+        // One pass over the fields serves routing, body collection and the context.
+        let headers = PlatformHeaders(request.headers)
         let route: Route
-        switch Route.resolve(method: request.method, target: request.head.path ?? "/", controlPath: headers.controlPath) {
+        switch Route.resolve(method: request.method, target: request.head.path ?? "/", controlPath: headers[.controlPath]) {
         case .success(let resolved): route = resolved
         case .failure(let rejection): return rejection.response
         }
@@ -58,6 +59,6 @@ enum FCHTTPServer {
         } catch {
             return .rejection(.badRequest, ErrorBody(errorType: "InvalidRequestBody", errorMessage: "the request body could not be read"))
         }
-        return await engine.respond(to: route, request: request.head, body: body)
+        return await engine.respond(to: route, request: request.head, headers: headers, body: body)
     }
 }

@@ -126,6 +126,16 @@ enum HexDigits {
         }
     }
 
+    /// Writes `value` in lower-case hex, zero-padded to `minimumDigits` (1...16), at `index`; returns the index after.
+    static func write(_ value: UInt64, minimumDigits: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
+        let significant = value == 0 ? 1 : (67 - value.leadingZeroBitCount) / 4
+        let width = max(significant, minimumDigits)
+        for position in 0..<width {
+            buffer[index + position] = digits[Int((value >> UInt64(4 * (width - 1 - position))) & 0xF)]
+        }
+        return index + width
+    }
+
     /// 2 lower-case hex digits.
     static func two(_ value: UInt8) -> String {
         value < 16 ? "0" + String(value, radix: 16) : String(value, radix: 16)

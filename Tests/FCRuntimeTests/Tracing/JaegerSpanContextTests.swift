@@ -71,4 +71,18 @@ import Testing
         #expect(try JaegerSpanContext(parsing: context.headerValue) == context)
         #expect(context.headerValue == "0123456789abcdef0123456789abcdef:00000000000000ff:1a:1")
     }
+
+    /// The header form pads the ids to 16 digits (32 for a 128-bit trace) and writes parent and flags unpadded.
+    @Test(arguments: [
+        (UInt64(0), UInt64(1), UInt64(2), UInt64(0), UInt8(1), "0000000000000001:0000000000000002:0:1"),
+        (0, .max, .max, .max, 0xff, "ffffffffffffffff:ffffffffffffffff:ffffffffffffffff:ff"),
+        (0x10, 0, 0x1000_0000_0000_0000, 0x10, 0x8, "00000000000000100000000000000000:1000000000000000:10:8"),
+    ])
+    func writesTheHeaderForm(high: UInt64, low: UInt64, span: UInt64, parent: UInt64, flags: UInt8, expected: String) throws {
+        let text = JaegerSpanContext.headerValue(traceIDHigh: high, traceIDLow: low, spanID: span, parentSpanID: parent, flags: flags)
+        #expect(text == expected)
+        let parsed = try JaegerSpanContext(parsing: text)
+        #expect(parsed.traceIDHigh == high && parsed.traceIDLow == low && parsed.spanID == span)
+        #expect(parsed.parentSpanID == parent && parsed.flags == flags)
+    }
 }
