@@ -65,6 +65,9 @@ final class InstanceMonitor: Sendable {
         inFlight.subtract(1, ordering: .relaxed)
     }
 
+    /// Invocations running now.
+    var invocationsInFlight: Int { inFlight.load(ordering: .relaxed) }
+
     /// The highest number of concurrent invocations since the last call (at least the current number).
     func takePeakInFlight() -> Int {
         let current = inFlight.load(ordering: .relaxed)

@@ -3,7 +3,10 @@ import Tracing
 
 /// The span a task runs inside of, carried in `ServiceContext` (the key ``ActiveSpanKey``): what child spans and
 /// outgoing headers need from it.
-struct ActiveSpan: Sendable {
+///
+/// A class: a `ServiceContext` stores it as an existential, which boxed the struct it was (an allocation per
+/// traced invocation), and every copy retained its strings, baggage and sink one by one.
+final class ActiveSpan: Sendable {
     let traceID: TraceIdentifier
     let spanID: UInt64
     /// 0 when this span has no parent.
@@ -15,6 +18,19 @@ struct ActiveSpan: Sendable {
     let baggage: [String: String]
     /// Where finished spans go; `nil` when the trace is not recorded here (not sampled, or no collector).
     let sink: SpanSink?
+
+    init(
+        traceID: TraceIdentifier, spanID: UInt64, parentSpanID: UInt64, flags: UInt8, traceState: String, baggage: [String: String],
+        sink: SpanSink?
+    ) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.flags = flags
+        self.traceState = traceState
+        self.baggage = baggage
+        self.sink = sink
+    }
 
     /// A child of this span with a fresh id.
     func child() -> ActiveSpan {
@@ -44,12 +60,17 @@ enum ActiveSpanKey: ServiceContextKey {
 ///
 /// It travels inside public `ServiceContext`s, so it never describes or mirrors itself: printing or dumping a
 /// context must not reveal the collector endpoint (it can carry a token) or the exporter's credentials.
-struct SpanSink: Sendable, CustomStringConvertible, CustomReflectable {
+final class SpanSink: Sendable, CustomStringConvertible, CustomReflectable {
     let exporter: SpanExporter
     let destination: TraceDestination
 
+    init(exporter: SpanExporter, destination: TraceDestination) {
+        self.exporter = exporter
+        self.destination = destination
+    }
+
     var description: String { "SpanSink(******)" }
-    var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+    var customMirror: Mirror { Mirror(self, children: [], displayStyle: .class) }
 }
 
 /// A collector endpoint and the process (name + function attributes) its spans are reported under; spans are

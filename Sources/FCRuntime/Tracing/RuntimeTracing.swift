@@ -25,7 +25,8 @@ final class RuntimeTracing: Sendable {
         self.exporter = SpanExporter(
             configuration: configuration,
             processTags: RuntimeSpanAttributes.processTags(monitor: monitor),
-            warnings: ExportWarnings(logger: logger))
+            warnings: ExportWarnings(logger: logger),
+            instanceIsIdle: { [monitor] in monitor.invocationsInFlight == 0 })
     }
 
     /// Records the moment the server accepts connections (the end of `RuntimeInitialization`).
@@ -80,7 +81,10 @@ final class RuntimeTracing: Sendable {
     /// Where spans of `context`'s function go; built once per endpoint and function identity (one, in practice).
     private func destination(_ endpoint: String, _ context: FCContext) -> TraceDestination {
         let identity = RuntimeSpanAttributes.Identity(context)
-        if let cached = destinationCache.withLock({ $0 }), cached.endpoint == endpoint, cached.identity == identity { return cached.2 }
+        // Compared under the lock, so that only the destination is copied out.
+        if let cached = destinationCache.withLock({ cache in
+            cache.flatMap { $0.endpoint == endpoint && $0.identity == identity ? $0.2 : nil }
+        }) { return cached }
         let destination = TraceDestination(
             endpoint: Secret(endpoint), serviceName: "FC:\(identity.serviceName)/\(identity.functionName)",
             function: RuntimeSpanAttributes.resource(identity))
@@ -90,7 +94,8 @@ final class RuntimeTracing: Sendable {
 }
 
 /// How one operation is traced: the trace it belongs to, the platform's span (its parent) and where spans go.
-struct TraceDecision: Sendable {
+/// A class, because the invocation's closures and spans each hold it (copies of the struct retained six references).
+final class TraceDecision: Sendable {
     let traceID: TraceIdentifier
     /// The span id the platform sent (the `InvokeFunction` span); 0 when this trace was started here.
     let platformSpanID: UInt64
@@ -101,6 +106,19 @@ struct TraceDecision: Sendable {
     let sink: SpanSink?
     /// The id of the operation's own span, chosen up front so that spans created before it can name it.
     let invocationSpanID: UInt64
+
+    init(
+        traceID: TraceIdentifier, platformSpanID: UInt64, flags: UInt8, traceState: String, baggage: [String: String], sink: SpanSink?,
+        invocationSpanID: UInt64
+    ) {
+        self.traceID = traceID
+        self.platformSpanID = platformSpanID
+        self.flags = flags
+        self.traceState = traceState
+        self.baggage = baggage
+        self.sink = sink
+        self.invocationSpanID = invocationSpanID
+    }
 
     /// The parent of `Initializer` and `RuntimeInitialization`: the platform span, else the invocation's span.
     var parentOfRuntimeSpans: UInt64 { platformSpanID != 0 ? platformSpanID : invocationSpanID }

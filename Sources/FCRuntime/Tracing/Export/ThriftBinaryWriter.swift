@@ -47,7 +47,7 @@ struct ThriftBinaryWriter {
     mutating func string(_ value: String) {
         appendBigEndian(UInt32(truncatingIfNeeded: value.utf8.count))
         // Native strings hand over their bytes in one copy; the generic path walks them one by one.
-        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 in bytes.append(contentsOf: utf8) }
+        let copied: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in bytes.append(contentsOf: utf8) }
         if copied == nil { bytes.append(contentsOf: value.utf8) }
     }
 
