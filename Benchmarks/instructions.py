@@ -6,8 +6,9 @@ Each configuration is started under `valgrind --tool=callgrind --instr-atstart=n
 without debug information: valgrind cannot read the static binaries' DWARF), warmed up with 400 invocations, then
 instrumented for N invocations of the benchmark's event over K keep-alive connections. The report is total user-space
 instructions / N. Kernel work (system calls, wake-ups) is not counted, and time-driven work is distorted (the
-process runs ~50x slower under valgrind, so the 100 ms memory gauge and the exporter's 20 ms batching run more often
-per request than at full speed); compare configurations, not absolute figures.
+process runs ~50x slower under valgrind, so the 100 ms memory gauge comes around more often per request, and the
+exporter's batches hold ~50x fewer spans, each export request's fixed cost shared by fewer invocations than at full
+speed); compare configurations, not absolute figures.
 
 Usage: Benchmarks/instructions.py [--requests N] [--connections K] [--configs a,b] [--keep]
 Configurations: swift-fc-runtime, records-off, tracing-on (collector: the bare server on loopback), hummingbird-core.

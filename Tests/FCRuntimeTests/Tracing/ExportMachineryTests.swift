@@ -104,6 +104,25 @@ import Tracing
         #expect(!child.isRecording)  // the trace is not sampled
     }
 
+    /// While invocations keep running, export requests are spaced by the interval, except when waiting would let
+    /// spans pile up (a full batch), a flush began, or the instance has been idle for two checks.
+    @Test(arguments: [
+        (0, false, 0, false), (511, false, 1, false), (512, false, 0, true), (2_000, false, 0, true),
+        (1, true, 0, true), (1, false, 2, true), (0, false, 5, true),
+    ])
+    func exportWaitsForTheIntervalOnlyWhileNothingUrgesIt(queued: Int, flushing: Bool, idleChecks: Int, sendsNow: Bool) {
+        let fullBatch = SpanExporter.fullBatch(queueCapacity: 2048)
+        #expect(SpanExporter.sendsWithoutWaiting(queued: queued, fullBatch: fullBatch, flushing: flushing, idleChecks: idleChecks) == sendsNow)
+    }
+
+    /// A full batch is at most the request limit and at most half the queue, so that a small queue cannot fill up
+    /// while the exporter waits.
+    @Test func aFullBatchFitsTwiceInTheQueue() {
+        #expect(SpanExporter.fullBatch(queueCapacity: 2048) == SpanExporter.batchLimit)
+        #expect(SpanExporter.fullBatch(queueCapacity: 100) == 50)
+        #expect(SpanExporter.fullBatch(queueCapacity: 1) == 1)
+    }
+
     @Test func aTracingContextNeverPrintsTheEndpointOrTheCredentials() {
         let output = CollectingLineOutput()
         let logger = Logger(label: "t") { _ in FCLogHandler(requestID: "-", output: output, logLevel: .info) }

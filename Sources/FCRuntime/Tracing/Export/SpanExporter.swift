@@ -27,6 +27,8 @@ final class SpanExporter: Sendable {
     static let idleCheckInterval: Duration = .milliseconds(5)
     /// Whether no invocation is in flight.
     private let instanceIsIdle: @Sendable () -> Bool
+    /// Queued spans that are sent without waiting for the interval: a batch, or half the queue when that is smaller.
+    private let fullBatch: Int
 
     private let state: Mutex<State>
     private let wakeups: AsyncStream<Void>.Continuation
@@ -42,6 +44,7 @@ final class SpanExporter: Sendable {
     ) {
         self.instanceIsIdle = instanceIsIdle
         self.state = Mutex(State(queue: SpanQueue(capacity: configuration.queueCapacity)))
+        self.fullBatch = Self.fullBatch(queueCapacity: configuration.queueCapacity)
         self.uploader = TraceUploader(configuration: configuration)
         self.processTags = processTags
         self.warnings = warnings
@@ -120,18 +123,33 @@ final class SpanExporter: Sendable {
         }
     }
 
-    /// Waits until ``minimumInterval`` has passed since `lastUpload`, unless the instance stays idle for two checks
-    /// or a flush begins.
+    /// Waits until ``minimumInterval`` has passed since `lastUpload`, unless a full batch is waiting (spans arriving
+    /// faster than one batch per interval must not pile up until the queue drops them), the instance stays idle for
+    /// two checks, or a flush begins.
     private func waitForInterval(since lastUpload: ContinuousClock.Instant) async {
         let due = lastUpload.advanced(by: Self.minimumInterval)
         var idleChecks = 0
-        while state.withLock({ $0.flushing == 0 }) {
+        while true {
+            let (queued, flushing) = state.withLock { ($0.queue.count, $0.flushing > 0) }
             let left = due - ContinuousClock.now
-            guard left > .zero else { return }
+            if left <= .zero || Self.sendsWithoutWaiting(queued: queued, fullBatch: fullBatch, flushing: flushing, idleChecks: idleChecks) {
+                return
+            }
             do { try await Task.sleep(for: min(left, Self.idleCheckInterval)) } catch { return }
             idleChecks = instanceIsIdle() ? idleChecks + 1 : 0
-            if idleChecks >= 2 { return }
         }
+    }
+
+    /// Whether queued spans leave before the interval is over: a full batch is waiting, a flush began, or the
+    /// instance has been idle for two checks in a row.
+    static func sendsWithoutWaiting(queued: Int, fullBatch: Int, flushing: Bool, idleChecks: Int) -> Bool {
+        flushing || queued >= fullBatch || idleChecks >= 2
+    }
+
+    /// Spans that leave without waiting for the interval: a batch, or half the queue when that is smaller (so that
+    /// spans arriving faster than a batch per interval do not fill the queue first).
+    static func fullBatch(queueCapacity: Int) -> Int {
+        max(1, min(batchLimit, queueCapacity / 2))
     }
 
     /// Groups spans by destination, keeping the order of first appearance. Nearly always there is one destination,

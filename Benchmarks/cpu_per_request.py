@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""CPU time per request, per process, at full speed: the server, the `cat` draining its log pipe, and (for
+tracing-on) the loopback span collector — read from /proc/<pid>/stat (user + system) around one wrk run.
+
+Throughput on a shared 2-core machine moves with everything else running; CPU per request moves much less, and it
+says *where* a configuration's cost lands (in the server, in the log reader, in the collector). Contenders run one
+after another in interleaved rounds, as in bench.py; the median round is reported.
+
+Usage: Benchmarks/cpu_per_request.py [--contenders a,b] [--rounds N] [--connections K] [--seconds S]
+Contenders: swift-fc-runtime, records-off, tracing-on, hummingbird-core, hummingbird-core-lines, hummingbird-app.
+Needs wrk and the release builds (`swift build -c release --static-swift-stdlib`; the Application echo under
+Benchmarks/Peers/hummingbird-app, which bench.py builds).
+"""
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPT = os.path.join(ROOT, "Benchmarks", "invoke.lua")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port, seconds=10):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.1).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+
+
+def cpu_seconds(pid):
+    """User + system CPU of a process (all its threads) so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def release_path(package):
+    return subprocess.check_output(
+        ["swift", "build", "-c", "release", "--show-bin-path"] + (["--static-swift-stdlib"] if package == ROOT else []),
+        cwd=package, text=True).strip()
+
+
+def wrk(port, connections, seconds):
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", SCRIPT, f"http://127.0.0.1:{port}/invoke"],
+        capture_output=True, text=True, check=True).stdout
+    return (int(re.search(r"(\d+) requests in", output).group(1)),
+            float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)))
+
+
+def measure(command, env, sink_pid, connections, seconds):
+    """One contender, one round: (req/s, µs per request in the server, the log reader, the collector)."""
+    port = free_port()
+    server = subprocess.Popen(command, env={**os.environ, **env, "FC_SERVER_PORT": str(port)},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    drain = subprocess.Popen(["cat"], stdin=server.stdout, stdout=subprocess.DEVNULL)
+    server.stdout.close()
+    try:
+        wait_for_port(port)
+        wrk(port, connections, 1)  # warm-up
+        before = [cpu_seconds(pid) for pid in (server.pid, drain.pid, sink_pid)]
+        requests, rate = wrk(port, connections, seconds)
+        after = [cpu_seconds(pid) for pid in (server.pid, drain.pid, sink_pid)]
+    finally:
+        server.terminate()
+        server.wait()
+        drain.wait()
+    return (rate,) + tuple((b - a) * 1e6 / requests for a, b in zip(before, after))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contenders", default="swift-fc-runtime,records-off,tracing-on,hummingbird-app")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=6)
+    arguments = parser.parse_args()
+
+    bin_path = release_path(ROOT)
+    app_path = release_path(os.path.join(ROOT, "Benchmarks", "Peers", "hummingbird-app"))
+    sink_port = free_port()
+    # The collector: the bare HummingbirdCore server, which answers POSTs to /api/traces with 202 (as bench.py).
+    sink = subprocess.Popen([os.path.join(bin_path, "bench-hummingbird-echo")], env={**os.environ, "FC_SERVER_PORT": str(sink_port)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ours = [os.path.join(bin_path, "conformance-function")]
+    table = {
+        "swift-fc-runtime": (ours, {}),
+        "records-off": (ours, {"SWIFT_FC_REQUEST_METRICS": "false"}),
+        "tracing-on": (ours, {"SWIFT_FC_TRACING_ENDPOINT": f"http://127.0.0.1:{sink_port}/api/traces",
+                              "SWIFT_FC_TRACING_SAMPLES_PER_SECOND": "1000000000"}),
+        "hummingbird-core": ([os.path.join(bin_path, "bench-hummingbird-echo")], {}),
+        "hummingbird-core-lines": ([os.path.join(bin_path, "bench-hummingbird-echo")], {"BENCH_FC_LINES": "1"}),
+        "hummingbird-app": ([os.path.join(app_path, "hummingbird-app-echo")], {}),
+    }
+    names = arguments.contenders.split(",")
+    results = {name: [] for name in names}
+    try:
+        wait_for_port(sink_port)
+        for round_number in range(arguments.rounds):
+            for name in names:
+                command, env = table[name]
+                results[name].append(measure(command, env, sink.pid, arguments.connections, arguments.seconds))
+                rate, server, drain, collector = results[name][-1]
+                print(f"round {round_number + 1} {name:24s} {rate:8.0f} req/s  server {server:6.1f} µs  "
+                      f"log reader {drain:4.1f} µs  collector {collector:4.1f} µs", flush=True)
+    finally:
+        sink.terminate()
+        sink.wait()
+    print(f"\nmedians over {arguments.rounds} rounds, {arguments.connections} connections (µs of CPU per request):")
+    print("| contender | req/s | server | log reader | collector | total |")
+    print("|---|---|---|---|---|---|")
+    for name in names:
+        rows = results[name]
+        median = [statistics.median(row[index] for row in rows) for index in range(4)]
+        total = statistics.median(sum(row[1:]) for row in rows)
+        print(f"| {name} | {median[0]:.0f} | {median[1]:.1f} | {median[2]:.1f} | {median[3]:.1f} | {total:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
