@@ -15,31 +15,14 @@ Benchmarks/Peers/hummingbird-app, which bench.py builds).
 import argparse
 import os
 import re
-import socket
 import statistics
 import subprocess
-import time
+
+from instructions import free_port, wait_for_port  # same directory: the shared port helpers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "Benchmarks", "invoke.lua")
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port, seconds=10):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.1).close()
-            return
-        except OSError:
-            time.sleep(0.02)
-    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
 
 
 def cpu_seconds(pid):
@@ -71,7 +54,7 @@ def measure(command, env, sink_pid, connections, seconds):
     drain = subprocess.Popen(["cat"], stdin=server.stdout, stdout=subprocess.DEVNULL)
     server.stdout.close()
     try:
-        wait_for_port(port)
+        wait_for_port(port, 10)
         wrk(port, connections, 1)  # warm-up
         before = [cpu_seconds(pid) for pid in (server.pid, drain.pid, sink_pid)]
         requests, rate = wrk(port, connections, seconds)
@@ -110,7 +93,7 @@ def main():
     names = arguments.contenders.split(",")
     results = {name: [] for name in names}
     try:
-        wait_for_port(sink_port)
+        wait_for_port(sink_port, 10)
         for round_number in range(arguments.rounds):
             for name in names:
                 command, env = table[name]
