@@ -8,7 +8,8 @@ import Tracing
 ///
 /// While other invocations are running, requests to the collector are spaced at least ``minimumInterval`` apart, so
 /// that spans of many invocations share one request (one POST per invocation cost a third of the throughput at 10k
-/// invocations/s; every request also costs the collector a connection). Once the instance has had no invocation in
+/// invocations/s; every request also costs the collector a connection). A full batch never waits, so spans cannot
+/// pile up until the queue drops them. Once the instance has had no invocation in
 /// flight for two checks ``idleCheckInterval`` apart — FC may freeze it then — queued spans leave without waiting,
 /// as they do on an instance that was idle and on a flush. (Sending whenever the count touched zero sent four times
 /// as many requests under load: between bursts it touches zero often.)
