@@ -84,24 +84,24 @@ struct PlatformHeaders {
                         traceState = traceState.isEmpty ? field.value : "\(traceState),\(field.value)"
                     }
                 case UInt8(ascii: "c") where field.name == .contentLength:
-                    contentLength = contentLength.map { "\($0), \(field.value)" } ?? field.value
+                    contentLength = Self.joined(contentLength, field.value)
                 default:
                     break
                 }
                 continue
             }
             if let key = Self.key(named: name) {
-                // Repeated headers combine as HTTP does, with ", ".
-                if let earlier = values[key.rawValue] {
-                    values[key.rawValue] = "\(earlier), \(field.value)"
-                } else {
-                    values[key.rawValue] = field.value
-                }
+                values[key.rawValue] = Self.joined(values[key.rawValue], field.value)
             } else if name.hasPrefix(FCHeaderName.baggageHeaderPrefix) {
                 let key = String(name.dropFirst(FCHeaderName.baggageHeaderPrefix.count))
                 if !key.isEmpty { baggageHeaders.append((key, field.value)) }
             }
         }
+    }
+
+    /// A header's value after one more field of the same name: repeated headers combine as HTTP does, with ", ".
+    private static func joined(_ earlier: String?, _ value: String) -> String {
+        earlier.map { "\($0), \(value)" } ?? value
     }
 
     /// The value, or `nil` when the header is absent.

@@ -120,10 +120,7 @@ enum HexDigits {
 
     /// 16 lower-case hex digits, zero-padded.
     static func sixteen(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 16) { buffer in
-            for index in 0..<16 { buffer[index] = digits[Int((value >> UInt64(60 - 4 * index)) & 0xF)] }
-            return 16
-        }
+        String(unsafeUninitializedCapacity: 16) { buffer in write(value, minimumDigits: 16, into: buffer, at: 0) }
     }
 
     /// Writes `value` in lower-case hex, zero-padded to `minimumDigits` (1...16), at `index`; returns the index after.
