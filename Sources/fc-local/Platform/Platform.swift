@@ -20,6 +20,8 @@ final class Platform: Sendable {
     let store: PlatformStore
     let metrics: PlatformMetrics
     let pools: [FunctionKey: InstancePool]
+    /// Per function, what wakes its async-queue worker when an invocation is queued.
+    let asyncQueueSignals: [FunctionKey: QueueSignal]
     let output: PlatformOutput
     private let listeningPort = Mutex(0)
     private let stopping = Mutex(false)
@@ -36,6 +38,7 @@ final class Platform: Sendable {
             pools[function.key] = InstancePool(function: function, launch: launchSpecs[function.key]!, settings: settings, store: store, metrics: metrics, output: output)
         }
         self.pools = pools
+        self.asyncQueueSignals = Dictionary(uniqueKeysWithValues: functions.map { ($0.key, QueueSignal()) })
     }
 
     /// The configured function named `service`/`function`.
@@ -77,5 +80,9 @@ final class Platform: Sendable {
         /// Set when fc-local begins to stop: the async queue takes no new invocations.
     var isStopping: Bool { stopping.withLock { $0 } }
 
-    func beginStopping() { stopping.withLock { $0 = true } }
+    /// Stops the async queue from taking new invocations and wakes its idle workers so that they see it.
+    func beginStopping() {
+        stopping.withLock { $0 = true }
+        for signal in asyncQueueSignals.values { signal.ring() }
+    }
 }

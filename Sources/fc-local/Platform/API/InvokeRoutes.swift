@@ -73,6 +73,7 @@ enum InvokeRoutes {
                 id: nil, requestID: requestID, service: key.service, function: key.function, payload: body, headers: headerJSON,
                 enqueuedAt: Int64(Date().timeIntervalSince1970 * 1000), state: .queued, attempts: 0, status: nil, response: nil,
                 errorType: nil, finishedAt: nil))
+        platform.asyncQueueSignals[key]?.ring()
         var fields = HTTPFields()
         fields[PlatformHeaderName.requestID] = requestID
         return Response(status: .accepted, headers: fields, body: .init())

@@ -4,12 +4,15 @@ import Foundation
 /// they run in the order they were accepted), and records each result. A throttled invocation waits and stays
 /// first in line (and is not recorded as a throttle: it is not an invocation); one whose instance crashed is
 /// retried up to three attempts in all (FC retries async invocations too, with `x-fc-retry-count`); function errors
-/// are final. When fc-local stops, each worker finishes the invocation it runs and takes no more.
+/// are final. When fc-local stops, each worker finishes the invocation it runs and takes no more. An idle worker
+/// waits for its function's ``QueueSignal`` (rung on every enqueue) rather than polling the database; it looks
+/// again every ``idleRecheck`` all the same.
 struct AsyncQueueRunner {
     let platform: Platform
 
     static let maxAttempts = 3
-    static let pollInterval: Duration = .milliseconds(50)
+    /// How often an idle worker looks at the database without being woken (a safety net, not the way work arrives).
+    static let idleRecheck: Duration = .seconds(5)
 
     func run() async {
         await withTaskGroup(of: Void.self) { group in
@@ -23,7 +26,7 @@ struct AsyncQueueRunner {
         let service = InvocationService(platform: platform)
         while !Task.isCancelled, !platform.isStopping {
             guard let next = try? await platform.store.takeNextQueued(for: key) else {
-                try? await Task.sleep(for: Self.pollInterval)
+                await platform.asyncQueueSignals[key]?.wait(upTo: Self.idleRecheck)
                 continue
             }
             let headers = ((try? JSONSerialization.jsonObject(with: Data(next.headers.utf8))) as? [String: String] ?? [:]).map { ($0.key, $0.value) }
