@@ -14,7 +14,10 @@ over the contender's processes (gunicorn's master and worker); echo throughput f
 events echoed); deployable size (unpacked and as a deflated zip).
 
 Usage: Benchmarks/bench.py [--setup] [--quick] [--output FILE] [--json FILE] [--contenders a,b]
-                           [--connections 16,200]
+                           [--connections 16,200] [--rounds N] [--seconds S] [--spawns N]
+For one budget, an A/B of two contenders with more, shorter rounds resolves a few percent on a noisy machine better
+than the full field (e.g. `--contenders swift-fc-runtime,records-off --no-bodies --rounds 12 --seconds 5`); the
+report then gives the quartiles of the per-round ratios besides their median.
 --setup installs what the peers and the load need first (Debian: golang-go, wrk, nodejs if `node` is missing;
 PyPI: the pinned Flask + gunicorn of Benchmarks/Peers/flask-echo/requirements.txt, vendored into the Flask
 contender's code directory). Without it, missing tools are reported and their contenders skipped.
@@ -454,11 +457,25 @@ def megabytes(count):
     return f"{count / 1e6:.2f}" if count >= 100_000 else f"{count / 1e6:.4f}"
 
 
+def paired_ratios(runs, base_runs, key):
+    """Per round, the contender's figure over the base's in the same round, sorted."""
+    return sorted(r[key] / b[key] for r, b in zip(runs, base_runs) if r[key] and b[key])
+
+
 def paired_ratio(runs, base_runs, key):
     """The median over rounds of the contender's figure over this runtime's in the same round: every round runs all
     contenders back to back, so a slow stretch of a shared machine shifts both sides of each ratio alike."""
-    ratios = [r[key] / b[key] for r, b in zip(runs, base_runs) if r[key] and b[key]]
+    ratios = paired_ratios(runs, base_runs, key)
     return format_ratio(statistics.median(ratios)) if ratios else "–"
+
+
+def quartiles(values):
+    """The first and third quartile (`statistics.quantiles`, exclusive method), or the values themselves when fewer
+    than two."""
+    if len(values) < 2:
+        return (values[0], values[0]) if values else (0, 0)
+    q = statistics.quantiles(values, n=4)
+    return q[0], q[2]
 
 
 def format_ratio(value):
@@ -549,6 +566,18 @@ def report(names, load, bodies, cold, sizes, info):
         lines.append(f"Per-round req/s at {connections} connections: " +
                      "; ".join(f"{n}: {[round(r['rps']) for r in load[n][connections]['runs']]}" for n in names))
         lines.append("")
+        for key, label in (("rps", "req/s"), ("p99", "p99")):
+            spreads = []
+            for n in names[1:]:
+                ratios = paired_ratios(load[n][connections]["runs"], load[base][connections]["runs"], key)
+                if ratios:
+                    low, high = quartiles(ratios)
+                    spreads.append(f"{n}: median {statistics.median(ratios):.3f}, quartiles {low:.3f}–{high:.3f}, "
+                                   f"range {ratios[0]:.3f}–{ratios[-1]:.3f}")
+            if spreads:
+                lines.append(f"Paired {label} ratios to `{base}` at {connections} connections over "
+                             f"{len(load[base][connections]['runs'])} rounds: " + "; ".join(spreads))
+                lines.append("")
     if bodies:
         for size in BODY_SIZES:
             lines.append(f"Per-round MiB/s at {size // MIB} MiB: " +
@@ -567,6 +596,9 @@ def main():
     parser.add_argument("--connections", default="16,200", help="comma-separated wrk connection counts")
     parser.add_argument("--body-connections", type=int, default=4, help="wrk connections for the 1 and 16 MiB events")
     parser.add_argument("--no-bodies", action="store_true", help="skip the large-event throughput")
+    parser.add_argument("--rounds", type=int, help="interleaved load rounds (default 5; more for an A/B of two contenders)")
+    parser.add_argument("--seconds", type=int, help="wrk seconds per load run (default 10)")
+    parser.add_argument("--spawns", type=int, help="cold-start spawns per contender (default 25)")
     args = parser.parse_args()
     command = " ".join(["Benchmarks/bench.py"] + sys.argv[1:])
     if args.setup:
@@ -595,6 +627,7 @@ def main():
                 sys.exit(1)
         connection_counts = [int(c) for c in args.connections.split(",")]
         seconds, rounds, spawns = (3, 2, 5) if args.quick else (10, 5, 25)
+        seconds, rounds, spawns = args.seconds or seconds, args.rounds or rounds, args.spawns or spawns
         body_seconds, body_rounds_count = (2, 1) if args.quick else (5, 3)
         started = time.time()
         load = load_rounds(table, names, connection_counts, seconds, rounds)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """CPU time per request, per process, at full speed: the server, the `cat` draining its log pipe, and (for
-tracing-on) the loopback span collector — read from /proc/<pid>/stat (user + system) around one wrk run.
+tracing-on) the loopback span collector — read from /proc/<pid>/stat (user + system) around one wrk run — and the
+write system calls per request of the server and the reads (wake-ups) of its log reader, from /proc/<pid>/io.
 
 Throughput on a shared 2-core machine moves with everything else running; CPU per request moves much less, and it
 says *where* a configuration's cost lands (in the server, in the log reader, in the collector). Contenders run one
@@ -32,6 +33,18 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def write_calls(pid):
+    """System calls of the write family a process made so far (`syscw` of /proc/<pid>/io)."""
+    with open(f"/proc/{pid}/io") as io:
+        return int(re.search(r"syscw: (\d+)", io.read()).group(1))
+
+
+def read_calls(pid):
+    """System calls of the read family a process made so far (`syscr`): for the log reader, its wake-ups."""
+    with open(f"/proc/{pid}/io") as io:
+        return int(re.search(r"syscr: (\d+)", io.read()).group(1))
+
+
 def release_path(package):
     return subprocess.check_output(
         ["swift", "build", "-c", "release", "--show-bin-path"] + (["--static-swift-stdlib"] if package == ROOT else []),
@@ -47,7 +60,8 @@ def wrk(port, connections, seconds):
 
 
 def measure(command, env, sink_pid, connections, seconds):
-    """One contender, one round: (req/s, µs per request in the server, the log reader, the collector)."""
+    """One contender, one round: (req/s, µs per request in the server, the log reader, the collector, the server's
+    write calls per request, the log reader's reads per request)."""
     port = free_port()
     server = subprocess.Popen(command, env={**os.environ, **env, "FC_SERVER_PORT": str(port)},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
@@ -57,13 +71,16 @@ def measure(command, env, sink_pid, connections, seconds):
         wait_for_port(port, 10)
         wrk(port, connections, 1)  # warm-up
         before = [cpu_seconds(pid) for pid in (server.pid, drain.pid, sink_pid)]
+        calls_before = (write_calls(server.pid), read_calls(drain.pid))
         requests, rate = wrk(port, connections, seconds)
         after = [cpu_seconds(pid) for pid in (server.pid, drain.pid, sink_pid)]
+        calls_after = (write_calls(server.pid), read_calls(drain.pid))
     finally:
         server.terminate()
         server.wait()
         drain.wait()
-    return (rate,) + tuple((b - a) * 1e6 / requests for a, b in zip(before, after))
+    return ((rate,) + tuple((b - a) * 1e6 / requests for a, b in zip(before, after))
+            + tuple((b - a) / requests for a, b in zip(calls_before, calls_after)))
 
 
 def main():
@@ -98,20 +115,22 @@ def main():
             for name in names:
                 command, env = table[name]
                 results[name].append(measure(command, env, sink.pid, arguments.connections, arguments.seconds))
-                rate, server, drain, collector = results[name][-1]
+                rate, server, drain, collector, writes, reads = results[name][-1]
                 print(f"round {round_number + 1} {name:24s} {rate:8.0f} req/s  server {server:6.1f} µs  "
-                      f"log reader {drain:4.1f} µs  collector {collector:4.1f} µs", flush=True)
+                      f"log reader {drain:4.1f} µs  collector {collector:4.1f} µs  "
+                      f"writes {writes:4.2f}  reader wake-ups {reads:4.2f}", flush=True)
     finally:
         sink.terminate()
         sink.wait()
     print(f"\nmedians over {arguments.rounds} rounds, {arguments.connections} connections (µs of CPU per request):")
-    print("| contender | req/s | server | log reader | collector | total |")
-    print("|---|---|---|---|---|---|")
+    print("| contender | req/s | server | log reader | collector | total | server writes | reader reads |")
+    print("|---|---|---|---|---|---|---|---|")
     for name in names:
         rows = results[name]
-        median = [statistics.median(row[index] for row in rows) for index in range(4)]
-        total = statistics.median(sum(row[1:]) for row in rows)
-        print(f"| {name} | {median[0]:.0f} | {median[1]:.1f} | {median[2]:.1f} | {median[3]:.1f} | {total:.1f} |")
+        median = [statistics.median(row[index] for row in rows) for index in range(6)]
+        total = statistics.median(sum(row[1:4]) for row in rows)
+        print(f"| {name} | {median[0]:.0f} | {median[1]:.1f} | {median[2]:.1f} | {median[3]:.1f} | {total:.1f} "
+              f"| {median[4]:.2f} | {median[5]:.2f} |")
 
 
 if __name__ == "__main__":
