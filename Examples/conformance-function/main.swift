@@ -22,6 +22,13 @@ function.event("crash") { (event: String, _: FCContext) -> String in
     return event
 }
 
+// Prints the event with Swift's `print` (not the context's logger) and returns "ok": printed lines must leave at
+// once, between the invocation's Start and End lines.
+function.event("print") { (event: String, _: FCContext) -> String in
+    print("printed: \(event)")
+    return "ok"
+}
+
 function.event("sleep") { (request: SleepRequest, _: FCContext) in
     try await Task.sleep(for: .milliseconds(request.ms))
     return SleepReply(slept: request.ms)

@@ -23,6 +23,23 @@ import Testing
         ])
     }
 
+    @Test func printedLinesLeaveAtOnceBetweenTheStartAndEndLines() async throws {
+        let function = try await FunctionProcess()
+        defer { function.kill() }
+        let client = FCClient(port: function.port)
+        for id in ["req-print-1", "req-print-2"] {
+            let reply = try await client.invoke("print", event: id, requestID: id)
+            #expect(reply.status == 200)
+            try await function.waitForLine { $0 == "FC Invoke End RequestId: \(id)" }
+        }
+        // The process keeps running: without line buffering, the printed lines would still sit in stdio's buffer.
+        let lines = function.stdoutLines.filter { $0.hasPrefix("FC Invoke") || $0.hasPrefix("printed:") }
+        #expect(lines == [
+            "FC Invoke Start RequestId: req-print-1", "printed: req-print-1", "FC Invoke End RequestId: req-print-1",
+            "FC Invoke Start RequestId: req-print-2", "printed: req-print-2", "FC Invoke End RequestId: req-print-2",
+        ])
+    }
+
     @Test func theContextCarriesEveryHeader() async throws {
         let function = try await FunctionProcess(environment: ["FC_INSTANCE_ID": "c-instance-1"])
         defer { function.kill() }

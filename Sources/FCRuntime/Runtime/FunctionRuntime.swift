@@ -46,6 +46,7 @@ public struct FunctionRuntime: Sendable {
     /// An invalid configuration or a port that cannot be bound prints one line to standard error and exits the
     /// process with status 1.
     public func run() async {
+        StandardOutputBuffering.makeLineBuffered()
         let configuration: RuntimeConfiguration
         switch configurationResult {
         case .success(let value): configuration = value
