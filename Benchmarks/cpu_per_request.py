@@ -33,16 +33,11 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def write_calls(pid):
-    """System calls of the write family a process made so far (`syscw` of /proc/<pid>/io)."""
+def system_calls(pid, field):
+    """A process's system calls so far from /proc/<pid>/io: `syscw` (the write family) or `syscr` (the read family;
+    for the log reader, its wake-ups)."""
     with open(f"/proc/{pid}/io") as io:
-        return int(re.search(r"syscw: (\d+)", io.read()).group(1))
-
-
-def read_calls(pid):
-    """System calls of the read family a process made so far (`syscr`): for the log reader, its wake-ups."""
-    with open(f"/proc/{pid}/io") as io:
-        return int(re.search(r"syscr: (\d+)", io.read()).group(1))
+        return int(re.search(rf"{field}: (\d+)", io.read()).group(1))
 
 
 def release_path(package):
@@ -71,10 +66,10 @@ def measure(command, env, sink_pid, connections, seconds):
         wait_for_port(port, 10)
         wrk(port, connections, 1)  # warm-up
         before = [cpu_seconds(pid) for pid in (server.pid, drain.pid, sink_pid)]
-        calls_before = (write_calls(server.pid), read_calls(drain.pid))
+        calls_before = (system_calls(server.pid, "syscw"), system_calls(drain.pid, "syscr"))
         requests, rate = wrk(port, connections, seconds)
         after = [cpu_seconds(pid) for pid in (server.pid, drain.pid, sink_pid)]
-        calls_after = (write_calls(server.pid), read_calls(drain.pid))
+        calls_after = (system_calls(server.pid, "syscw"), system_calls(drain.pid, "syscr"))
     finally:
         server.terminate()
         server.wait()

@@ -4,17 +4,12 @@ import Testing
 
 /// The async queue's wake-up: a ring is never lost, a wait ends on a ring, on its limit or on cancellation.
 struct QueueSignalTests {
-    /// Elapsed time of `body`.
-    static func timed(_ body: () async -> Void) async -> Duration {
-        let start = ContinuousClock.now
-        await body()
-        return ContinuousClock.now - start
-    }
+    static let clock = ContinuousClock()
 
     @Test func aRingBeforeTheWaitIsRemembered() async {
         let signal = QueueSignal()
         signal.ring()
-        let elapsed = await Self.timed { await signal.wait(upTo: .seconds(30)) }
+        let elapsed = await Self.clock.measure { await signal.wait(upTo: .seconds(30)) }
         #expect(elapsed < .seconds(10))
     }
 
@@ -24,19 +19,19 @@ struct QueueSignalTests {
         signal.ring()
         await signal.wait(upTo: .seconds(30))
         // Two rings before one wait are one: the next wait runs to its limit.
-        let elapsed = await Self.timed { await signal.wait(upTo: .milliseconds(200)) }
+        let elapsed = await Self.clock.measure { await signal.wait(upTo: .milliseconds(200)) }
         #expect(elapsed >= .milliseconds(200))
     }
 
     @Test func aWaitWithoutRingEndsAtItsLimit() async {
         let signal = QueueSignal()
-        let elapsed = await Self.timed { await signal.wait(upTo: .milliseconds(100)) }
+        let elapsed = await Self.clock.measure { await signal.wait(upTo: .milliseconds(100)) }
         #expect(elapsed >= .milliseconds(100))
     }
 
     @Test func aRingWakesTheWaitingWorker() async {
         let signal = QueueSignal()
-        let waiter = Task { await Self.timed { await signal.wait(upTo: .seconds(30)) } }
+        let waiter = Task { await Self.clock.measure { await signal.wait(upTo: .seconds(30)) } }
         try? await Task.sleep(for: .milliseconds(100))
         signal.ring()
         let elapsed = await waiter.value
@@ -46,12 +41,12 @@ struct QueueSignalTests {
 
     @Test func cancellingTheWaitingTaskEndsTheWait() async {
         let signal = QueueSignal()
-        let waiter = Task { await Self.timed { await signal.wait(upTo: .seconds(30)) } }
+        let waiter = Task { await Self.clock.measure { await signal.wait(upTo: .seconds(30)) } }
         try? await Task.sleep(for: .milliseconds(50))
         waiter.cancel()
         #expect(await waiter.value < .seconds(10))
         // The cancelled wait left no waiter behind: a ring is remembered for the next one.
         signal.ring()
-        #expect(await Self.timed { await signal.wait(upTo: .seconds(30)) } < .seconds(10))
+        #expect(await Self.clock.measure { await signal.wait(upTo: .seconds(30)) } < .seconds(10))
     }
 }
