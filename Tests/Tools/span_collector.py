@@ -6,8 +6,10 @@ Decodes what the runtime exports, with decoders that share no code with it:
   POST /v1/traces   OTLP/HTTP JSON ExportTraceServiceRequest -> 200 {}
   GET /batches      everything received, as JSON;  DELETE /batches  resets it
   POST /control     {"status": N} and/or {"hang": bool} for later trace POSTs
+Each batch records "peer", the client's port: batches with the same peer came over one kept-alive connection.
 
-Usage: span_collector.py [--port 0] [--user AK --password SK] [--status N] [--hang] [--exit-with-stdin]
+Usage: span_collector.py [--port 0] [--user AK --password SK] [--status N] [--hang] [--idle-timeout S]
+                         [--exit-with-stdin]
 Prints "span collector listening on 127.0.0.1:<port>", serves until SIGTERM/SIGINT.
 """
 import argparse, base64, hmac, json, math, os, re, signal, sys, threading
@@ -266,6 +268,7 @@ class Handler(BaseHTTPRequestHandler):
             with c.lock:
                 c.errors.append(f"{path}: {exc}")
             return self.reply(code, {"error": str(exc)})
+        batch["peer"] = self.client_address[1]
         with c.lock:
             c.batches.append(batch)
         if jaeger_path:
@@ -283,6 +286,7 @@ def main():
     parser.add_argument("--password")
     parser.add_argument("--status", type=int, default=200, help="answer N to every trace POST (N not 2xx)")
     parser.add_argument("--hang", action="store_true", help="accept trace POSTs and never answer")
+    parser.add_argument("--idle-timeout", type=float, help="close a kept-alive connection idle for S seconds")
     parser.add_argument("--exit-with-stdin", action="store_true",
                         help="exit when standard input closes (the parent test process died)")
     args = parser.parse_args()
@@ -292,6 +296,8 @@ def main():
                 pass
             os._exit(0)
         threading.Thread(target=watch_stdin, daemon=True).start()
+    if args.idle_timeout is not None:
+        Handler.timeout = args.idle_timeout  # socketserver's per-connection socket timeout: idle connections close
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.collector = Collector(args)

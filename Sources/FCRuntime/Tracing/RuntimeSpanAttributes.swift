@@ -3,7 +3,7 @@ import Tracing
 /// Attributes of the runtime's spans, after the OpenTelemetry FaaS and cloud semantic conventions plus `fc.*`.
 enum RuntimeSpanAttributes {
     /// What the function's resource attributes are made of; they are rebuilt only when it changes.
-    struct Identity: Equatable {
+    struct Identity: Equatable, Sendable {
         let functionName, versionID, instanceID, region, accountID, serviceName, qualifier, handler: String
         let memoryMB: Int
 
@@ -17,6 +17,15 @@ enum RuntimeSpanAttributes {
             qualifier = context.service.qualifier
             handler = context.function.handler
             memoryMB = context.function.memoryMB
+        }
+
+        /// Whether `context` belongs to this function identity; compares in place, without copying the strings.
+        func matches(_ context: FCContext) -> Bool {
+            let function = context.function
+            let service = context.service
+            return function.name == functionName && function.memoryMB == memoryMB && function.handler == handler
+                && service.name == serviceName && service.qualifier == qualifier && service.versionID == versionID
+                && context.region == region && context.accountID == accountID && context.instanceID == instanceID
         }
     }
 

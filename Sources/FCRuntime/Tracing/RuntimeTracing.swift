@@ -12,8 +12,8 @@ final class RuntimeTracing: Sendable {
     private let sampler: RateLimitingSampler
     private let runtimeInitializationReported = Atomic<Bool>(false)
     private let readyAtNanoseconds = Atomic<UInt64>(0)
-    /// The shared attributes of the last function identity seen (one function per instance, in practice).
-    private let destinationCache = Mutex<(endpoint: String, identity: RuntimeSpanAttributes.Identity, TraceDestination)?>(nil)
+    /// The destination of the last endpoint and function identity seen (one function per instance, in practice).
+    private let destinationCache = Mutex<CachedDestination?>(nil)
     /// Wall-clock process start (ns since the epoch), 0 when `/proc` could not tell.
     private let processStartNanoseconds: UInt64
 
@@ -80,16 +80,29 @@ final class RuntimeTracing: Sendable {
 
     /// Where spans of `context`'s function go; built once per endpoint and function identity (one, in practice).
     private func destination(_ endpoint: String, _ context: FCContext) -> TraceDestination {
+        // One reference leaves the lock; the comparison reads the context's fields in place.
+        if let cached = destinationCache.withLock({ $0 }), cached.endpoint == endpoint, cached.identity.matches(context) {
+            return cached.destination
+        }
         let identity = RuntimeSpanAttributes.Identity(context)
-        // Compared under the lock, so that only the destination is copied out.
-        if let cached = destinationCache.withLock({ cache in
-            cache.flatMap { $0.endpoint == endpoint && $0.identity == identity ? $0.2 : nil }
-        }) { return cached }
         let destination = TraceDestination(
             endpoint: Secret(endpoint), serviceName: "FC:\(identity.serviceName)/\(identity.functionName)",
             function: RuntimeSpanAttributes.resource(identity))
-        destinationCache.withLock { $0 = (endpoint, identity, destination) }
+        destinationCache.withLock { $0 = CachedDestination(endpoint: endpoint, identity: identity, destination: destination) }
         return destination
+    }
+
+    /// A destination with what it was built from (immutable, so one reference is copied out of the lock).
+    private final class CachedDestination: Sendable {
+        let endpoint: String
+        let identity: RuntimeSpanAttributes.Identity
+        let destination: TraceDestination
+
+        init(endpoint: String, identity: RuntimeSpanAttributes.Identity, destination: TraceDestination) {
+            self.endpoint = endpoint
+            self.identity = identity
+            self.destination = destination
+        }
     }
 }
 

@@ -3,7 +3,8 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// One HTTP/1.1 POST to a collector over plain TCP, on NIO (already in every function for the server).
+/// Collector addresses and connections: parses collector URLs, resolves names once, opens HTTP/1.1 connections on NIO
+/// (already in every function for the server). ``CollectorClient`` sends the requests and keeps connections alive.
 ///
 /// The runtime does not link AsyncHTTPClient for this: measured side by side, linking it (with its TLS stack) cost
 /// every function ~3 ms of cold start and ~5.5 MB of idle memory, traced or not. FC's tracing endpoints are `http://`
@@ -47,25 +48,6 @@ enum CollectorConnection {
         return Target(host: String(host), port: port, target: path, authority: String(authority))
     }
 
-    /// Sends the request and returns the response status; the whole exchange is bounded by `timeout`.
-    static func post(
-        _ body: [UInt8], to target: Target, headers: [(String, String)], timeout: Duration
-    ) async throws -> Int {
-        try await withThrowingTaskGroup(of: Int?.self) { group in
-            group.addTask { try await exchange(body, target: target, headers: headers, connectTimeout: timeout) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let status = try await group.next() ?? nil else { throw TimedOut() }
-            return status
-        }
-    }
-
-    /// The collector did not answer within the timeout.
-    struct TimedOut: Error {}
-
     /// Resolved collector addresses: a collector's name is resolved once, not per request (resolving and NIO's
     /// happy-eyeballs connector per request were ~3% of a traced invocation's CPU).
     private static let resolved = Mutex<[String: SocketAddress]>([:])
@@ -89,39 +71,18 @@ enum CollectorConnection {
         return address
     }
 
-
-    private static func exchange(_ body: [UInt8], target: Target, headers: [(String, String)], connectTimeout: Duration) async throws -> Int {
+    /// Opens a TCP connection to `target` with an HTTP/1.1 client pipeline ending in a ``ResponseStatusHandler``.
+    static func open(to target: Target, connectTimeout: Duration) async throws -> any Channel {
         let address = try await address(of: target)
-        let channel = try await ClientBootstrap(group: NIOSingletons.posixEventLoopGroup)
+        return try await ClientBootstrap(group: NIOSingletons.posixEventLoopGroup)
             .connectTimeout(.nanoseconds(Int64(connectTimeout.nanoseconds)))
-            .connect(to: address) { channel in
+            .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(ResponseStatusHandler())
                 }
             }
-        return try await withTaskCancellationHandler {
-            try await channel.executeThenClose { inbound, outbound in
-                var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target.target)
-                head.headers.add(name: "Host", value: target.authority)
-                head.headers.add(name: "Content-Length", value: String(body.count))
-                head.headers.add(name: "Connection", value: "close")
-                for (name, value) in headers { head.headers.add(name: name, value: value) }
-                try await outbound.write(.head(head))
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
-                try await outbound.write(.end(nil))
-                var status: Int?
-                for try await part in inbound {
-                    switch part {
-                    case .head(let response): status = Int(response.status.code)
-                    case .body: continue
-                    case .end: return status ?? 0
-                    }
-                }
-                return status ?? 0
-            }
-        } onCancel: {
-            channel.channel.close(promise: nil)
-        }
+            .connect(to: address)
+            .get()
     }
 }

@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// POSTs encoded batches to a collector (``CollectorConnection``): Jaeger Thrift (`application/x-thrift`) or
+/// POSTs encoded batches to a collector (``CollectorClient``): Jaeger Thrift (`application/x-thrift`) or
 /// OTLP/HTTP JSON, HTTP basic auth when an AK/SK is configured, each request bounded by `timeout`.
 struct TraceUploader: Sendable {
     /// Why an upload failed, in words that name neither the endpoint nor any credential.
@@ -16,6 +16,8 @@ struct TraceUploader: Sendable {
     /// `Basic base64(AK:SK)`; confidential.
     let authorization: Secret?
     let timeout: Duration
+    /// Sends the requests over kept-alive connections.
+    let client = CollectorClient()
 
     init(configuration: TracingConfiguration) {
         self.wireProtocol = configuration.wireProtocol
@@ -48,8 +50,8 @@ struct TraceUploader: Sendable {
         if let authorization { headers.append(("Authorization", authorization.value)) }
         let status: Int
         do {
-            status = try await CollectorConnection.post(body, to: target, headers: headers, timeout: timeout)
-        } catch is CollectorConnection.TimedOut {
+            status = try await client.post(body, to: target, headers: headers, timeout: timeout)
+        } catch is CollectorClient.TimedOut {
             throw Failure(reason: "the collector did not answer within \(timeout)")
         } catch {
             // Connection errors can spell out host and port; report only the kind of error.
