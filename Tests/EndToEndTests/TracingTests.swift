@@ -214,9 +214,10 @@ import Testing
         #expect(!everything.contains("wrong-sk-value") && !everything.contains(collector.jaegerEndpoint) && !everything.contains(":\(collector.port)"))
     }
 
-    @Test(arguments: ["down", "erroring", "hanging"])
+    @Test(arguments: ["down", "erroring", "hanging", "hanging up"])
     func aFailingCollectorNeverFailsOrDelaysInvocations(_ fault: String) async throws {
-        let collector = try await SpanCollector(arguments: fault == "erroring" ? ["--status", "503"] : fault == "hanging" ? ["--hang"] : [])
+        let arguments = ["erroring": ["--status", "503"], "hanging": ["--hang"], "hanging up": ["--drop"]][fault] ?? []
+        let collector = try await SpanCollector(arguments: arguments)
         let endpoint = collector.jaegerEndpoint
         if fault == "down" { collector.stop() }
         let function = try await FunctionProcess(environment: ["SWIFT_FC_TRACING_FLUSH_TIMEOUT": "0.5"])
@@ -233,6 +234,11 @@ import Testing
         let warning = try await function.waitForLine(timeout: .seconds(10)) { $0.contains("trace export failed") }
         #expect(warning != nil)
         #expect(function.stdoutLines.filter { $0.contains("trace export failed") }.count == 1)
+        let reason = [
+            "down": "could not reach the collector", "erroring": "the collector answered HTTP 503",
+            "hanging": "the collector did not answer within", "hanging up": "the collector closed the connection without an answer",
+        ][fault] ?? "?"
+        #expect(warning?.contains(reason) == true, "\(warning ?? "no warning")")
         #expect(!function.stdoutLines.joined(separator: "\n").contains("127.0.0.1:\(collector.port)"))
         let after = try await client.invoke("echo", event: "still serving")
         #expect(after.text == "still serving")

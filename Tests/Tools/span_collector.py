@@ -8,7 +8,7 @@ Decodes what the runtime exports, with decoders that share no code with it:
   POST /control     {"status": N} and/or {"hang": bool} for later trace POSTs
 Each batch records "peer", the client's port: batches with the same peer came over one kept-alive connection.
 
-Usage: span_collector.py [--port 0] [--user AK --password SK] [--status N] [--hang] [--idle-timeout S]
+Usage: span_collector.py [--port 0] [--user AK --password SK] [--status N] [--hang] [--drop] [--idle-timeout S]
                          [--exit-with-stdin]
 Prints "span collector listening on 127.0.0.1:<port>", serves until SIGTERM/SIGINT.
 """
@@ -169,7 +169,7 @@ class Collector:
         self.auth = None
         if args.user is not None or args.password is not None:
             self.auth = "Basic " + base64.b64encode(f"{args.user or ''}:{args.password or ''}".encode()).decode()
-        self.status, self.hang = args.status, args.hang
+        self.status, self.hang, self.drop = args.status, args.hang, args.drop
         self.reset()
 
     def reset(self):
@@ -241,6 +241,9 @@ class Handler(BaseHTTPRequestHandler):
             c.released.wait()  # never answer; returns only at shutdown
             self.close_connection = True
             return
+        if c.drop:
+            self.close_connection = True  # read the batch, then hang up without an answer
+            return
         if not 200 <= c.status < 300:
             return self.reply(c.status, {"error": "forced by --status"})
         auth = self.headers.get("Authorization")
@@ -286,6 +289,7 @@ def main():
     parser.add_argument("--password")
     parser.add_argument("--status", type=int, default=200, help="answer N to every trace POST (N not 2xx)")
     parser.add_argument("--hang", action="store_true", help="accept trace POSTs and never answer")
+    parser.add_argument("--drop", action="store_true", help="read trace POSTs and close the connection unanswered")
     parser.add_argument("--idle-timeout", type=float, help="close a kept-alive connection idle for S seconds")
     parser.add_argument("--exit-with-stdin", action="store_true",
                         help="exit when standard input closes (the parent test process died)")

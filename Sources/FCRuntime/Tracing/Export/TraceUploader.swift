@@ -53,12 +53,14 @@ struct TraceUploader: Sendable {
             status = try await client.post(body, to: target, headers: headers, timeout: timeout)
         } catch is CollectorClient.TimedOut {
             throw Failure(reason: "the collector did not answer within \(timeout)")
+        } catch is ResponseStatusHandler.ConnectionLost {
+            throw Failure(reason: "the collector closed the connection without an answer")
         } catch {
             // Connection errors can spell out host and port; report only the kind of error.
             throw Failure(reason: "could not reach the collector (\(type(of: error)))")
         }
         guard (200..<300).contains(status) else {
-            throw Failure(reason: status == 0 ? "the collector closed the connection without an answer" : "the collector answered HTTP \(status)")
+            throw Failure(reason: "the collector answered HTTP \(status)")
         }
     }
 
