@@ -7,6 +7,19 @@ enum ProcessProbe {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
     }
 
+    /// The number of open file descriptors of `pid` once it holds still: two reads 100 ms apart agree (at most 2 s).
+    /// A baseline taken right after a `Connection: close` exchange would otherwise count a socket that is closing.
+    static func settledDescriptors(_ pid: Int32) async throws -> Int {
+        var count = openDescriptors(pid)
+        for _ in 0..<20 {
+            try await Task.sleep(for: .milliseconds(100))
+            let now = openDescriptors(pid)
+            if now == count { break }
+            count = now
+        }
+        return count
+    }
+
     /// Resident memory now (`VmRSS`) and its peak since start (`VmHWM`), in bytes.
     static func memory(_ pid: Int32) -> (resident: Int, peak: Int) {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (-1, -1) }
