@@ -73,14 +73,7 @@ final class CollectorClient: Sendable {
     private static func send(_ request: Request, on channel: any Channel, timeout: Duration) -> EventLoopFuture<ResponseStatusHandler.Answer> {
         channel.eventLoop.flatSubmit {
             let promise = channel.eventLoop.makePromise(of: ResponseStatusHandler.Answer.self)
-            let handler: ResponseStatusHandler
-            do {
-                handler = try channel.pipeline.syncOperations.handler(type: ResponseStatusHandler.self)
-            } catch {
-                promise.fail(ResponseStatusHandler.ConnectionLost(answerBegan: false))
-                return promise.futureResult
-            }
-            guard channel.isActive else {
+            guard channel.isActive, let handler = try? channel.pipeline.syncOperations.handler(type: ResponseStatusHandler.self) else {
                 promise.fail(ResponseStatusHandler.ConnectionLost(answerBegan: false))
                 return promise.futureResult
             }
