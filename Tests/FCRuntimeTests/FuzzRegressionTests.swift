@@ -38,9 +38,9 @@ import Testing
         var second = first
         second.serviceName = "A\u{30A}"
         for record in [first, second] {
-            var bytes: [UInt8] = []
-            record.appendLine(to: &bytes, cache: cache)
-            #expect(bytes == record.lineBytes)
+            var writer = ByteWriter(capacity: 8)
+            record.appendLine(to: &writer, cache: cache)
+            #expect(writer.finish() == record.lineBytes)
         }
     }
 

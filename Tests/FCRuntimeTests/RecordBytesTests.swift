@@ -10,27 +10,28 @@ import Testing
 
     @Test func theCachedRecordIsTheRecordAfterTheLineBeforeIt() {
         let cache = InsightsLineCache()
-        var buffer = Array("FC Invoke End RequestId: req-1\n".utf8)
-        Self.record.appendLine(to: &buffer, cache: cache)
-        #expect(buffer == Array("FC Invoke End RequestId: req-1\n".utf8) + Self.record.lineBytes)
+        var writer = ByteWriter(copying: Array("FC Invoke End RequestId: req-1\n".utf8), extraCapacity: 8)
+        Self.record.appendLine(to: &writer, cache: cache)
+        #expect(writer.finish() == Array("FC Invoke End RequestId: req-1\n".utf8) + Self.record.lineBytes)
         // The second record reuses the cached parts and is still exact.
         var second = Self.record
         second.requestID = "req-2"
         second.durationMs = 1.5
-        var again: [UInt8] = []
+        var again = ByteWriter(capacity: 8)
         second.appendLine(to: &again, cache: cache)
-        #expect(again == second.lineBytes)
+        #expect(again.finish() == second.lineBytes)
     }
 
     @Test func theCacheFollowsAChangeOfFunctionOrKind() throws {
         let cache = InsightsLineCache()
-        var first: [UInt8] = []
+        var first = ByteWriter(capacity: 8)
         Self.record.appendLine(to: &first, cache: cache)
         var other = Self.record
         other.functionName = "other\"fn"
         other.invocationType = "http"
-        var bytes: [UInt8] = []
-        other.appendLine(to: &bytes, cache: cache)
+        var writer = ByteWriter(capacity: 8)
+        other.appendLine(to: &writer, cache: cache)
+        let bytes = writer.finish()
         #expect(bytes == other.lineBytes)
         let text = try #require(String(bytes: bytes, encoding: .utf8))
         #expect(text.hasPrefix(#"FCInsights:svc/other"fn {"serviceName":"svc","functionName":"other\"fn","#))
@@ -42,13 +43,6 @@ import Testing
         #expect(object["requestId"] as? String == "req-1")
     }
 
-    @Test(arguments: [Int64.min, -1, 0, 7, 10, 99, 100, 1_795_341_600_123, Int64.max])
-    func digitsAreTheDecimalText(value: Int64) {
-        var bytes: [UInt8] = []
-        RecordJSON.appendDigits(value, to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == String(value))
-    }
-
     @Test(arguments: [(1e300, "92233720368547758.07"), (-0.001, "0.00"), (-0.005, "-0.01"), (.infinity, "0.00"), (0.1, "0.10")])
     func extremeFiguresStillHaveTwoDecimalsAndNeverTrap(value: Double, text: String) {
         #expect(RecordJSON.twoDecimals(value) == text)
@@ -56,19 +50,16 @@ import Testing
 
     @Test(arguments: ["plain-id", "tab\there", "", "ünïcödé"])
     func textWithoutControlCharactersIsCopiedAsItIs(text: String) {
-        var bytes: [UInt8] = []
-        LineText.appendEscaped(text, to: &bytes)
-        #expect(bytes == Array(text.utf8))
-        var quoted: [UInt8] = []
-        RecordJSON.appendQuoted(text, to: &quoted)
+        #expect(Array(LineText.escaped(text).utf8) == Array(text.utf8))
+        var writer = ByteWriter(capacity: 1)
+        RecordJSON.appendQuoted(text, to: &writer)
+        let quoted = writer.finish()
         let decoded = try? JSONSerialization.jsonObject(with: Data(quoted), options: .fragmentsAllowed) as? String
         #expect(decoded == text)
     }
 
     @Test func controlCharactersAreStillEscapedAfterTheFastPathDeclines() {
-        var bytes: [UInt8] = []
-        LineText.appendEscaped("a\nb\u{7F}c", to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == #"a\nb\u{7F}c"#)
+        #expect(LineText.escaped("a\nb\u{7F}c") == #"a\nb\u{7F}c"#)
     }
 }
 

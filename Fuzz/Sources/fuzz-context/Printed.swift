@@ -28,9 +28,9 @@ struct Printed: Equatable {
             traceContext: context.tracing.openTracingSpanContext.isEmpty ? context.tracing.spanContext?.headerValue : context.tracing.openTracingSpanContext,
             isSampled: context.tracing.spanContext?.isSampled, invocationStartTimestamp: 0, instanceID: context.instanceID, hostname: "h",
             invocationType: "Sync")
-        var endWrite = FCLogLine.endLine(.invoke, requestID: context.requestID, outcome: .success)
+        var endWrite = FCLogLine.endLineWriter(.invoke, requestID: context.requestID, outcome: .success)
         record.appendLine(to: &endWrite, cache: InsightsLineCache())
-        output.writeLine(endWrite)
+        output.writeLine(endWrite.finish())
         writes = output.writes
 
         let start = LineRules.requireSingleLine(writes[0], what: "Start line")

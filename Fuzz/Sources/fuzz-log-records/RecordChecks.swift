@@ -11,8 +11,9 @@ func checkInsightsRecords(_ input: inout FuzzInput) {
     let cache = InsightsLineCache()
     for record in [first, second] {
         let plain = record.lineBytes
-        var viaCache = Array("FC Invoke End RequestId: r\n".utf8)
-        record.appendLine(to: &viaCache, cache: cache)
+        var writer = ByteWriter(copying: Array("FC Invoke End RequestId: r\n".utf8), extraCapacity: 0)
+        record.appendLine(to: &writer, cache: cache)
+        let viaCache = writer.finish()
         require(viaCache == Array("FC Invoke End RequestId: r\n".utf8) + plain, "the cached record differs from the plain one:\n\(text(viaCache))\n\(text(plain))")
         require(record.line == String(decoding: plain.dropLast(), as: UTF8.self), "line ≠ lineBytes")
         requireRecord(plain, topic: "FCInsights:\(record.serviceName)/\(record.functionName)", members: expectedMembers(record))

@@ -35,23 +35,27 @@ enum FCLogLine {
 
     /// The Start line as bytes, newline included, the request id escaped (the hot path's form of ``start(_:requestID:)``).
     static func startLine(_ operation: Operation, requestID: String) -> [UInt8] {
-        bytes(prefix: operation.startPrefix, requestID: requestID, suffix: "")
+        writer(prefix: operation.startPrefix, requestID: requestID, suffix: "").finish()
     }
 
-    /// The End line as bytes, newline included, the request id escaped; `extraCapacity` reserves room for what the
-    /// caller appends (the invocation's record).
-    static func endLine(_ operation: Operation, requestID: String, outcome: Outcome, extraCapacity: Int = 0) -> [UInt8] {
-        bytes(prefix: operation.endPrefix, requestID: requestID, suffix: errorSuffix(outcome), extraCapacity: extraCapacity)
+    /// The End line as bytes, newline included, the request id escaped.
+    static func endLine(_ operation: Operation, requestID: String, outcome: Outcome) -> [UInt8] {
+        endLineWriter(operation, requestID: requestID, outcome: outcome).finish()
     }
 
-    private static func bytes(prefix: StaticString, requestID: String, suffix: String, extraCapacity: Int = 0) -> [UInt8] {
-        var line: [UInt8] = []
-        line.reserveCapacity(prefix.utf8CodeUnitCount + requestID.utf8.count + suffix.utf8.count + 1 + extraCapacity)
-        prefix.withUTF8Buffer { line.append(contentsOf: $0) }
-        LineText.appendEscaped(requestID, to: &line)
-        line.append(contentsOf: suffix.utf8)
-        line.append(UInt8(ascii: "\n"))
-        return line
+    /// The End line in a writer, for the caller to append to (the invocation's record); `extraCapacity` reserves
+    /// room for that.
+    static func endLineWriter(_ operation: Operation, requestID: String, outcome: Outcome, extraCapacity: Int = 0) -> ByteWriter {
+        writer(prefix: operation.endPrefix, requestID: requestID, suffix: errorSuffix(outcome), extraCapacity: extraCapacity)
+    }
+
+    private static func writer(prefix: StaticString, requestID: String, suffix: String, extraCapacity: Int = 0) -> ByteWriter {
+        var writer = ByteWriter(capacity: prefix.utf8CodeUnitCount + requestID.utf8.count + suffix.utf8.count + 1 + extraCapacity)
+        writer.append(prefix)
+        LineText.appendEscaped(requestID, to: &writer)
+        writer.append(utf8: suffix)
+        writer.append(UInt8(ascii: "\n"))
+        return writer
     }
 
     /// `FC <Operation> Start RequestId: <id>`.

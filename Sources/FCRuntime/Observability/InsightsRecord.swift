@@ -32,25 +32,24 @@ struct InsightsRecord: Sendable {
     var topic: String { "FCInsights:\(serviceName)/\(functionName)" }
 
     /// The whole line, topic then JSON, newline included.
-    var lineBytes: [UInt8] { json.line }
+    var lineBytes: [UInt8] { json.finishLine().finish() }
 
     /// The line as text, without the newline.
     var line: String { json.text }
 
-    /// Appends the whole line, newline included, to `buffer` (the End line's, so that both leave in one write),
+    /// Appends the whole line, newline included, to `writer` (the End line's, so that both leave in one write),
     /// taking its constant parts from `cache`. The bytes are the same as ``lineBytes``.
-    func appendLine(to buffer: inout [UInt8], cache: InsightsLineCache) {
+    func appendLine(to writer: inout ByteWriter, cache: InsightsLineCache) {
         let (head, tail) = cache.parts(for: self)
-        buffer.append(contentsOf: head)
-        var json = RecordJSON.continuing(buffer)
-        buffer = []  // the builder's copy is now the only one, so appending to it copies nothing
+        writer.append(head)
+        var json = RecordJSON.continuing(writer)
         addInvocationMembers(to: &json)
         json.append(fragment: tail)
-        buffer = json.takeFinishedLine()
+        writer = json.finishLine()
     }
 
     private var json: RecordJSON {
-        var json = RecordJSON.continuing(head)
+        var json = RecordJSON.continuing(ByteWriter(copying: head, extraCapacity: 512))
         addInvocationMembers(to: &json)
         json.append(fragment: tail)
         return json

@@ -23,7 +23,7 @@ struct InvocationPipeline: Sendable {
         _ operation: FCLogLine.Operation,
         context: FCContext,
         timeout: Duration,
-        trailer: (Result, inout [UInt8]) -> Void = { _, _ in },
+        trailer: (Result, inout ByteWriter) -> Void = { _, _ in },
         serviceContext: ServiceContext? = nil,
         _ body: @escaping @Sendable () async throws -> RuntimeResponse
     ) async -> Result {
@@ -55,9 +55,9 @@ struct InvocationPipeline: Sendable {
         let result = Result(
             response: response, outcome: outcome, error: errorBody, duration: duration, startedAtEpochMilliseconds: startedAtEpochMilliseconds)
         // The End line and its record (FCInsights) leave in one write, so nothing can come between them.
-        var lines = FCLogLine.endLine(operation, requestID: context.requestID, outcome: outcome, extraCapacity: Self.trailerCapacity)
+        var lines = FCLogLine.endLineWriter(operation, requestID: context.requestID, outcome: outcome, extraCapacity: Self.trailerCapacity)
         trailer(result, &lines)
-        output.writeLine(lines)
+        output.writeLine(lines.finish())
         return result
     }
 }

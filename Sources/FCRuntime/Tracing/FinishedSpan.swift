@@ -116,8 +116,6 @@ extension SpanAttributes {
 
 /// Hex formatting shared by the encoders and header writers.
 enum HexDigits {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// 16 lower-case hex digits, zero-padded.
     static func sixteen(_ value: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { buffer in write(value, minimumDigits: 16, into: buffer, at: 0) }
@@ -128,7 +126,8 @@ enum HexDigits {
         let significant = value == 0 ? 1 : (67 - value.leadingZeroBitCount) / 4
         let width = max(significant, minimumDigits)
         for position in 0..<width {
-            buffer[index + position] = digits[Int((value >> UInt64(4 * (width - 1 - position))) & 0xF)]
+            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(4 * (width - 1 - position))) & 0xF
+            buffer[index + position] = nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ nibble &- 10
         }
         return index + width
     }
@@ -160,12 +159,13 @@ enum SpanAttributeText {
     }
 
     private static func jsonArray(_ values: [String]) -> String {
-        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        var writer = ByteWriter(capacity: 64)
+        writer.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            RecordJSON.appendQuoted(value, to: &bytes)
+            if index > 0 { writer.append(UInt8(ascii: ",")) }
+            RecordJSON.appendQuoted(value, to: &writer)
         }
-        bytes.append(UInt8(ascii: "]"))
-        return String(decoding: bytes, as: UTF8.self)
+        writer.append(UInt8(ascii: "]"))
+        return String(decoding: writer.finish(), as: UTF8.self)
     }
 }

@@ -14,7 +14,7 @@ enum JaegerThriftEncoder {
         writer.listHeader(of: .structure, count: spans.count)
         for span in spans { writeSpan(span, to: &writer) }
         writer.stop()
-        return writer.bytes
+        return writer.finish()
     }
 
     private static func writeProcess(_ process: TraceProcess, to writer: inout ThriftBinaryWriter) {
@@ -39,23 +39,13 @@ enum JaegerThriftEncoder {
         writer.field(.string, id: 5)
         writer.string(span.name)
 
-        var references: [(ReferenceType, TraceIdentifier, UInt64)] = []
-        if span.parentSpanID != 0 { references.append((.childOf, span.traceID, span.parentSpanID)) }
-        for link in span.links { references.append((.followsFrom, link.traceID, link.spanID)) }
-        if !references.isEmpty {
+        // CHILD_OF the parent, FOLLOWS_FROM each link; written as they are read (an array of them cost an allocation).
+        let referenceCount = (span.parentSpanID != 0 ? 1 : 0) + span.links.count
+        if referenceCount > 0 {
             writer.field(.list, id: 6)
-            writer.listHeader(of: .structure, count: references.count)
-            for (type, traceID, spanID) in references {
-                writer.field(.i32, id: 1)
-                writer.i32(type.rawValue)
-                writer.field(.i64, id: 2)
-                writer.i64(Int64(bitPattern: traceID.low))
-                writer.field(.i64, id: 3)
-                writer.i64(Int64(bitPattern: traceID.high))
-                writer.field(.i64, id: 4)
-                writer.i64(Int64(bitPattern: spanID))
-                writer.stop()
-            }
+            writer.listHeader(of: .structure, count: referenceCount)
+            if span.parentSpanID != 0 { writeReference(.childOf, span.traceID, span.parentSpanID, to: &writer) }
+            for link in span.links { writeReference(.followsFrom, link.traceID, link.spanID, to: &writer) }
         }
         writer.field(.i32, id: 7)
         writer.i32(Int32(span.flags))
@@ -83,11 +73,26 @@ enum JaegerThriftEncoder {
         writer.stop()
     }
 
+    /// A `SpanRef` struct.
+    private static func writeReference(
+        _ type: ReferenceType, _ traceID: TraceIdentifier, _ spanID: UInt64, to writer: inout ThriftBinaryWriter
+    ) {
+        writer.field(.i32, id: 1)
+        writer.i32(type.rawValue)
+        writer.field(.i64, id: 2)
+        writer.i64(Int64(bitPattern: traceID.low))
+        writer.field(.i64, id: 3)
+        writer.i64(Int64(bitPattern: traceID.high))
+        writer.field(.i64, id: 4)
+        writer.i64(Int64(bitPattern: spanID))
+        writer.stop()
+    }
+
     /// Consecutive `Tag` structs for `entries` (a function's resource attributes are encoded once with this).
     static func tagBytes(_ entries: [(String, SpanAttribute)]) -> [UInt8] {
         var writer = ThriftBinaryWriter(capacity: entries.count * 48)
         for (key, value) in entries { writeTag(key, value, to: &writer) }
-        return writer.bytes
+        return writer.finish()
     }
 
     /// The span's attributes plus Jaeger's conventional tags for its kind and an error status, as a list of `Tag`s

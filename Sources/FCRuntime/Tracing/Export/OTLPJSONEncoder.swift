@@ -23,7 +23,7 @@ enum OTLPJSONEncoder {
             write(span, to: &json)
         }
         json.raw("]}]}]}")
-        return json.bytes
+        return json.finish()
     }
 
     private static func write(_ span: FinishedSpan, to json: inout JSONWriter) {
@@ -100,14 +100,17 @@ enum OTLPJSONEncoder {
 }
 
 /// A minimal JSON byte writer for the OTLP encoder.
-private struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+private struct JSONWriter: ~Copyable {
+    private var writer: ByteWriter
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int) { writer = ByteWriter(capacity: capacity) }
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    /// The encoded bytes.
+    consuming func finish() -> [UInt8] { writer.finish() }
 
-    mutating func quoted(_ text: String) { RecordJSON.appendQuoted(text, to: &bytes) }
+    mutating func raw(_ text: String) { writer.append(utf8: text) }
+
+    mutating func quoted(_ text: String) { RecordJSON.appendQuoted(text, to: &writer) }
 
     /// `[{"key": …, "value": {AnyValue}}, …]`.
     mutating func attributes(_ attributes: [(String, SpanAttribute)]) {
