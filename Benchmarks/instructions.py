@@ -11,7 +11,9 @@ exporter's batches hold ~50x fewer spans, each export request's fixed cost share
 speed); compare configurations, not absolute figures.
 
 Usage: Benchmarks/instructions.py [--requests N] [--connections K] [--configs a,b] [--keep]
-Configurations: swift-fc-runtime, records-off, tracing-on (collector: the bare server on loopback), hummingbird-core.
+Configurations: swift-fc-runtime, records-off, tracing-on (collector: the bare server on loopback, configured by
+environment), tracing-fc-headers (the same collector and a sampled platform span sent as FC sends them, in the
+headers of every invocation), hummingbird-core.
 Needs valgrind (Debian `valgrind`) and release builds (`swift build -c release --static-swift-stdlib`).
 --keep leaves the callgrind files in a temporary directory and prints it (for callgrind_annotate).
 """
@@ -82,7 +84,7 @@ def invoke(port, total, connections, headers):
         raise RuntimeError(f"{len(failures)} invocations failed (statuses {sorted(set(failures))})")
 
 
-def count(binary, env, requests, connections, out_dir, name):
+def count(binary, env, extra_headers, requests, connections, out_dir, name):
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("FC_", "SWIFT_FC_"))}
     environment.update(env)
@@ -94,7 +96,7 @@ def count(binary, env, requests, connections, out_dir, name):
     drain = subprocess.Popen(["cat"], stdin=process.stdout, stdout=subprocess.DEVNULL)
     try:
         wait_for_port(port, 120)
-        headers = event_headers()
+        headers = {**event_headers(), **extra_headers}
         invoke(port, 400, connections, headers)
         subprocess.run(["callgrind_control", "-i", "on", str(process.pid)], check=True, capture_output=True)
         invoke(port, requests, connections, headers)
@@ -141,19 +143,23 @@ def main():
         [binaries["bench-hummingbird-echo"]], env={**os.environ, "FC_SERVER_PORT": str(collector_port)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     configs = {
-        "swift-fc-runtime": (binaries["conformance-function"], {}),
-        "records-off": (binaries["conformance-function"], {"SWIFT_FC_REQUEST_METRICS": "false"}),
+        "swift-fc-runtime": (binaries["conformance-function"], {}, {}),
+        "records-off": (binaries["conformance-function"], {"SWIFT_FC_REQUEST_METRICS": "false"}, {}),
         "tracing-on": (binaries["conformance-function"], {
             "SWIFT_FC_TRACING_ENDPOINT": f"http://127.0.0.1:{collector_port}/api/traces",
-            "SWIFT_FC_TRACING_SAMPLES_PER_SECOND": "1000000000"}),
-        "hummingbird-core": (binaries["bench-hummingbird-echo"], {}),
+            "SWIFT_FC_TRACING_SAMPLES_PER_SECOND": "1000000000"}, {}),
+        # As FC traces: the collector and the sampled platform span arrive as headers of every invocation.
+        "tracing-fc-headers": (binaries["conformance-function"], {}, {
+            "x-fc-tracing-jaeger-endpoint": f"http://127.0.0.1:{collector_port}/adapt_bench@bench_token/api/traces",
+            "x-fc-tracing-opentracing-span-context": "5d1c07ef2ebd3a4b8f1e2a3c4d5e6f70:8f1e2a3c4d5e6f70:0:1"}),
+        "hummingbird-core": (binaries["bench-hummingbird-echo"], {}, {}),
     }
     try:
         wait_for_port(collector_port, 10)
         results = {}
         for name in arguments.configs.split(","):
-            binary, env = configs[name]
-            results[name] = count(binary, env, arguments.requests, arguments.connections, out_dir, name)
+            binary, env, extra_headers = configs[name]
+            results[name] = count(binary, env, extra_headers, arguments.requests, arguments.connections, out_dir, name)
             print(f"{name:18s} {results[name] / 1000:8.1f} k instructions per request", flush=True)
         base = results.get("swift-fc-runtime")
         if base:

@@ -111,7 +111,7 @@ public struct TracingInfo: Sendable, Hashable, CustomStringConvertible {
         self.openTracingSpanContext = openTracingSpanContext
         self.openTracingSpanBaggages = openTracingSpanBaggages
         self.jaegerEndpoint = jaegerEndpoint
-        self.hasUsableJaegerEndpoint = TraceUploader.url(for: jaegerEndpoint.value, wireProtocol: .jaegerThrift) != nil
+        self.hasUsableJaegerEndpoint = EndpointCheck.isUsable(jaegerEndpoint.value)
         self.traceParent = traceParent
         self.traceState = traceState
         self.spanContext = spanContext

@@ -23,7 +23,8 @@ enum Route: Sendable, Equatable {
         case "", "/invoke", "/initialize", "/pre-freeze", "/pre-stop": break
         case let other: return .failure(.unknownControlPath(other))
         }
-        let path = target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+        // The query is cut at the byte: a Character search runs grapheme breaking over the whole target.
+        let path = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
         switch path {
         case "/invoke": return method == .post ? .success(.invoke) : .failure(.methodNotAllowed(allowed: "POST"))
         case "/initialize": return method == .post ? .success(.initialize) : .failure(.methodNotAllowed(allowed: "POST"))

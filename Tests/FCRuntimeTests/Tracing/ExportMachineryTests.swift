@@ -56,7 +56,21 @@ import Tracing
         #expect(TraceUploader.url(for: "http://h/custom", wireProtocol: .otlpJSON) == "http://h/custom")
         #expect(TraceUploader.url(for: "https://h/api/traces", wireProtocol: .jaegerThrift) == nil)
         #expect(TraceUploader.url(for: "ftp://h/api/traces", wireProtocol: .jaegerThrift) == nil)
-        #expect(TraceUploader.url(for: "http://h/a b", wireProtocol: .jaegerThrift) == nil)
+        // Whitespace anywhere, ASCII or not, makes the endpoint unusable.
+        for spaced in ["http://h/a b", "http://h/a\tb", "http://h/a\u{0B}b", "http://h/\u{A0}x", "http://h/\u{3000}x"] {
+            #expect(TraceUploader.url(for: spaced, wireProtocol: .jaegerThrift) == nil, "\(spaced)")
+        }
+    }
+
+    @Test func theRememberedEndpointCheckAnswersForTheEndpointAskedAbout() {
+        // Alternating endpoints: the remembered answer of one must never be given for another.
+        for _ in 0..<2 {
+            #expect(EndpointCheck.isUsable("http://collector:14268/api/traces"))
+            #expect(!EndpointCheck.isUsable("https://collector:14268/api/traces"))
+            #expect(!EndpointCheck.isUsable("http://collector:14268/api/traces "))
+            #expect(!EndpointCheck.isUsable(""))
+            #expect(EndpointCheck.isUsable("http://other/api/traces"))
+        }
     }
 
     @Test func collectorURLsSplitIntoHostPortAndTarget() {

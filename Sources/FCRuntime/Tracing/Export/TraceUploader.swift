@@ -67,10 +67,19 @@ struct TraceUploader: Sendable {
     /// The URL to POST to: the endpoint as configured; for OTLP, a Jaeger `…/api/traces` endpoint becomes `…/v1/traces`.
     /// `nil` unless the endpoint is a usable `http://` URL.
     static func url(for endpoint: String, wireProtocol: TracingConfiguration.WireProtocol) -> String? {
-        guard !endpoint.contains(where: { $0.isWhitespace }), CollectorConnection.target(for: endpoint) != nil else { return nil }
+        guard !containsWhitespace(endpoint), CollectorConnection.target(for: endpoint) != nil else { return nil }
         if wireProtocol == .otlpJSON, endpoint.hasSuffix("/api/traces") {
             return String(endpoint.dropLast("/api/traces".count)) + "/v1/traces"
         }
         return endpoint
+    }
+
+    /// Whether `text` holds a whitespace character. ASCII text (every usable URL) is checked byte by byte, which is
+    /// the same test for ASCII; other text by `Character` (Unicode spaces such as U+00A0 count too).
+    private static func containsWhitespace(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return text.utf8.contains { $0 == UInt8(ascii: " ") || (0x09...0x0D).contains($0) }
+        }
+        return text.contains(where: \.isWhitespace)
     }
 }
