@@ -140,6 +140,8 @@ DESCRIPTIONS = {
     "swift-fc-runtime": "this runtime (`conformance-function`, `echo` handler): FC lines + FCInsights record on, tracing off",
     "records-off": "this runtime with the FCInsights record off (`SWIFT_FC_REQUEST_METRICS=false`)",
     "tracing-on": "this runtime, every invocation traced (sampler at 10⁹/s), Jaeger Thrift to a collector on loopback",
+    "tracing-fc-headers": "this runtime traced as FC traces: the loopback collector's endpoint and a sampled platform span "
+                          "arrive in the headers of every invocation (`x-fc-tracing-*`), nothing is configured",
     "hummingbird-core": "bare HummingbirdCore echo: the floor for our stack (no FC lines, no context)",
     "hummingbird-core-lines": "the same bare echo writing the two FC lines of each invocation (one write(2) each, "
                               "`BENCH_FC_LINES=1`): the floor plus the contract's output",
@@ -159,6 +161,7 @@ def contenders(bin_path, go_dir, flask_dir):
         "swift-fc-runtime": (ours, {}),
         "tracing-on": (ours, {"SWIFT_FC_TRACING_ENDPOINT": f"http://127.0.0.1:{SINK_PORT}/api/traces",
                               "SWIFT_FC_TRACING_SAMPLES_PER_SECOND": "1000000000"}),
+        "tracing-fc-headers": (ours, {}),
         "records-off": (ours, {"SWIFT_FC_REQUEST_METRICS": "false"}),
         "hummingbird-core": ([os.path.join(bin_path, "bench-hummingbird-echo")], {}),
         "hummingbird-core-lines": ([os.path.join(bin_path, "bench-hummingbird-echo")], {"BENCH_FC_LINES": "1"}),
@@ -321,10 +324,16 @@ def parse_wrk(output):
             "max": ms(*maximum.groups()) if maximum else None, "errors": errors}
 
 
-def run_wrk(port, connections, seconds, body_bytes=None):
+# Contenders whose requests carry more headers than Benchmarks/invoke.lua's (environment for the wrk script).
+WRK_ENV = {"tracing-fc-headers": lambda: {"BENCH_TRACE_ENDPOINT": f"http://127.0.0.1:{SINK_PORT}/adapt_bench@bench/api/traces"}}
+
+
+def run_wrk(port, connections, seconds, body_bytes=None, name=None):
     env = dict(os.environ)
     if body_bytes:
         env["BENCH_BODY_BYTES"] = str(body_bytes)
+    if name in WRK_ENV:
+        env.update(WRK_ENV[name]())
     output = subprocess.check_output(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency",
          "-s", os.path.join(BENCH, "invoke.lua"), f"http://127.0.0.1:{port}"], text=True, env=env)
@@ -348,8 +357,8 @@ def measured_rounds(table, names, rounds, variants, measure, key):
             try:
                 running.wait_ready()
                 for variant in variants:
-                    measure(running.port, variant, 1)  # warm-up
-                    results[name][variant].append(measure(running.port, variant, None))
+                    measure(running.port, variant, 1, name)  # warm-up
+                    results[name][variant].append(measure(running.port, variant, None, name))
                 peaks[name] = max(peaks[name], running.rss_kb("VmHWM"))
             finally:
                 running.stop()
@@ -364,15 +373,15 @@ def measured_rounds(table, names, rounds, variants, measure, key):
 
 def load_rounds(table, names, connection_counts, seconds, rounds):
     """Event load at every connection count."""
-    def measure(port, connections, warmup):
-        return run_wrk(port, connections, warmup or seconds)
+    def measure(port, connections, warmup, name):
+        return run_wrk(port, connections, warmup or seconds, name=name)
     return measured_rounds(table, names, rounds, connection_counts, measure, "rps")
 
 
 def body_rounds(table, names, connections, seconds, rounds):
     """Large events: echo throughput in MiB/s of events (each also goes back as the response) per body size."""
-    def measure(port, size, warmup):
-        run = run_wrk(port, connections, warmup or seconds, size)
+    def measure(port, size, warmup, name):
+        run = run_wrk(port, connections, warmup or seconds, size, name)
         return dict(run, mibs=run["rps"] * size / MIB)
     return measured_rounds(table, names, rounds, BODY_SIZES, measure, "mibs")
 
@@ -617,8 +626,8 @@ def main():
     try:
         sink.wait_ready()
         table = contenders(bin_path, go_dir, flask_dir)
-        default = ["swift-fc-runtime", "tracing-on", "records-off", "hummingbird-core", "hummingbird-core-lines", "hummingbird-app",
-                   "go-net-http", "flask-gunicorn", "node-http"]
+        default = ["swift-fc-runtime", "tracing-on", "tracing-fc-headers", "records-off", "hummingbird-core",
+                   "hummingbird-core-lines", "hummingbird-app", "go-net-http", "flask-gunicorn", "node-http"]
         names = args.contenders.split(",") if args.contenders else [n for n in default if n in table]
         missing = [n for n in (args.contenders.split(",") if args.contenders else default) if n not in table]
         if missing:

@@ -22,3 +22,11 @@ local body_bytes = tonumber(os.getenv("BENCH_BODY_BYTES") or "")
 if body_bytes then
    wrk.body = string.rep("x", body_bytes)
 end
+
+-- Tracing as FC does it (bench.py's tracing-fc-headers): BENCH_TRACE_ENDPOINT adds the collector endpoint and a
+-- sampled platform span to every invocation's headers.
+local trace_endpoint = os.getenv("BENCH_TRACE_ENDPOINT")
+if trace_endpoint then
+   wrk.headers["x-fc-tracing-jaeger-endpoint"] = trace_endpoint
+   wrk.headers["x-fc-tracing-opentracing-span-context"] = "5d1c07ef2ebd3a4b8f1e2a3c4d5e6f70:8f1e2a3c4d5e6f70:0:1"
+end
