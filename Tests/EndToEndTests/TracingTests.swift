@@ -245,7 +245,9 @@ import Testing
     }
 
     @Test func batchesShareOneKeptAliveConnectionAndOneTheCollectorClosedIsReplacedWithoutLoss() async throws {
-        let collector = try await SpanCollector(arguments: ["--idle-timeout", "2"])
+        // An idle timeout far above the time between two invocations, even when the test process starts dozens of
+        // processes at once on two cores (2 s was not: batches 0 and 1 once came on two connections).
+        let collector = try await SpanCollector(arguments: ["--idle-timeout", "15"])
         let function = try await FunctionProcess()
         defer { function.kill() }
         let client = FCClient(port: function.port)
@@ -256,8 +258,8 @@ import Testing
         }
         try await invokeAndFreeze(0)
         try await invokeAndFreeze(1)
-        // The collector closes the connection once it has been idle for 2 s; the next batch needs a new one.
-        try await Task.sleep(for: .seconds(3))
+        // The collector closes the connection once it has been idle for 15 s; the next batch needs a new one.
+        try await Task.sleep(for: .seconds(17))
         try await invokeAndFreeze(2)
 
         let received = try await collector.waitUntil { received in

@@ -79,7 +79,7 @@ struct MetricsPlatformTests {
         #expect(prometheus.status == 200)
         #expect(prometheus.header("content-type") == "text/plain; version=0.0.4")
         // Counters start at fc-local's start: nothing was invoked, but whatever it emits must parse.
-        let decoded = try PrometheusTextDecoder.decode(prometheus.text)
+        let decoded = try await PrometheusTextDecoder.decode(prometheus.text)
         #expect(decoded.value("fc_invocations_total", ["region": "cn-hangzhou", "service": "s", "function": "a"]) == nil)
     }
 

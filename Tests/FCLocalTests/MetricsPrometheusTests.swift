@@ -20,8 +20,8 @@ struct MetricsPrometheusTests {
         return metrics
     }
 
-    @Test func countersFollowTheOutcomes() throws {
-        let decoded = try PrometheusTextDecoder.decode(observed().prometheusText())
+    @Test func countersFollowTheOutcomes() async throws {
+        let decoded = try await PrometheusTextDecoder.decode(observed().prometheusText())
         let a = ["region": "cn-hangzhou", "service": "s", "function": "a"]
         let b = ["region": "cn-hangzhou", "service": "s", "function": "b"]
         // s/a: the fixture's records before P1 and after P2 count too (this is "since start", not a window).
@@ -41,8 +41,8 @@ struct MetricsPrometheusTests {
         #expect(decoded.help(of: "fc_throttles")?.contains("Throttles") == true)
     }
 
-    @Test func latencyAndDurationHistogramsInSeconds() throws {
-        let decoded = try PrometheusTextDecoder.decode(observed().prometheusText())
+    @Test func latencyAndDurationHistogramsInSeconds() async throws {
+        let decoded = try await PrometheusTextDecoder.decode(observed().prometheusText())
         let a = ["region": "cn-hangzhou", "service": "s", "function": "a"]
         // s/a latencies (ms): 7, 7, 30, 50, 1, 2, 70, 90.
         #expect(decoded.type(of: "fc_latency_seconds") == "histogram")
@@ -58,8 +58,8 @@ struct MetricsPrometheusTests {
         #expect(abs((decoded.value("fc_duration_seconds_sum", a) ?? 0) - 0.215) < 1e-9)
     }
 
-    @Test func instanceGaugesKeepTheLatestRecordAndBytesAddUp() throws {
-        let decoded = try PrometheusTextDecoder.decode(observed().prometheusText())
+    @Test func instanceGaugesKeepTheLatestRecordAndBytesAddUp() async throws {
+        let decoded = try await PrometheusTextDecoder.decode(observed().prometheusText())
         let i1 = ["region": "cn-hangzhou", "service": "s", "function": "a", "instance": "i1"]
         let i2 = i1.merging(["instance": "i2"]) { $1 }
         #expect(decoded.value("fc_instance_cpu_percent", i1) == 10)
@@ -75,22 +75,22 @@ struct MetricsPrometheusTests {
         #expect(decoded.type(of: "fc_instance_cpu_percent") == "gauge")
     }
 
-    @Test func aStoppedInstanceLeavesTheEndpoint() throws {
+    @Test func aStoppedInstanceLeavesTheEndpoint() async throws {
         let metrics = observed()
         metrics.instanceStopped("i1", of: FunctionKey(service: "s", function: "a"))
-        let decoded = try PrometheusTextDecoder.decode(metrics.prometheusText())
+        let decoded = try await PrometheusTextDecoder.decode(metrics.prometheusText())
         let i1 = ["region": "cn-hangzhou", "service": "s", "function": "a", "instance": "i1"]
         #expect(decoded.value("fc_instance_cpu_percent", i1) == nil)
         #expect(decoded.value("fc_instance_received_bytes_total", i1) == nil)
         #expect(decoded.value("fc_instance_cpu_percent", i1.merging(["instance": "i2"]) { $1 }) == 150)
     }
 
-    @Test func nonsenseFromAFunctionIsLeftOut() throws {
+    @Test func nonsenseFromAFunctionIsLeftOut() async throws {
         let metrics = PlatformMetrics(region: "cn-hangzhou")
         metrics.observe(MetricsFixture.invocation("a", at: Self.base, .success, latency: 3, duration: -5, memory: .nan))
         metrics.observe(MetricsFixture.invocation("a", at: Self.base, .success, latency: 4, duration: .infinity))
         metrics.observe(MetricsFixture.instance("i1", at: Self.base, cpu: 1, memory: 1, rx: -10, tx: 20))
-        let decoded = try PrometheusTextDecoder.decode(metrics.prometheusText())
+        let decoded = try await PrometheusTextDecoder.decode(metrics.prometheusText())
         let a = ["region": "cn-hangzhou", "service": "s", "function": "a"]
         #expect(decoded.value("fc_invocations_total", a) == 2)
         #expect(decoded.value("fc_duration_seconds_count", a) == 0)
@@ -99,10 +99,10 @@ struct MetricsPrometheusTests {
         #expect(MetricAggregator.statistics(of: [.nan, 2, .infinity, 4]) == [.sum: 6, .average: 3, .maximum: 4, .minimum: 2])
     }
 
-    @Test func labelValuesAreEscaped() throws {
+    @Test func labelValuesAreEscaped() async throws {
         let metrics = PlatformMetrics(region: "cn-hangzhou")
         metrics.observe(MetricsFixture.invocation(#"we"ird\name"#, service: "s\nt", at: Self.base, .success, latency: 1))
-        let decoded = try PrometheusTextDecoder.decode(metrics.prometheusText())
+        let decoded = try await PrometheusTextDecoder.decode(metrics.prometheusText())
         #expect(decoded.value("fc_invocations_total", ["region": "cn-hangzhou", "service": "s\nt", "function": #"we"ird\name"#]) == 1)
     }
 }
@@ -121,26 +121,36 @@ struct PrometheusTextDecoder {
             .appendingPathComponent("Tools/prometheus_text.py").path
     }
 
-    static func decode(_ text: String) throws -> PrometheusTextDecoder {
+    /// Files, not pipes, and an exit awaited without blocking: a pipe's write end can leak into a long-lived child that
+    /// another test spawns at the same moment, and then the decoder never sees the end of its input (nor we of its
+    /// output) until that child exits. Blocking reads also held Swift's cooperative threads (two here) while they waited,
+    /// which stalled every other test.
+    static func decode(_ text: String) async throws -> PrometheusTextDecoder {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in"), output = directory.appendingPathComponent("out")
+        let errors = directory.appendingPathComponent("err")
+        try Data(text.utf8).write(to: input)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
+        process.standardInput = try FileHandle(forReadingFrom: input)
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
-        // The decoder reads all of stdin before it writes: no deadlock writing first.
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        if process.isRunning { process.terminate() }
+        let data = try Data(contentsOf: output)
+        let stderr = String(decoding: try Data(contentsOf: errors), as: UTF8.self)
+        guard !process.isRunning, process.terminationStatus == 0,
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let samples = object["samples"] as? [[String: Any]], let families = object["families"] as? [[String: Any]]
         else {
-            throw Failure(description: "prometheus_text.py exited \(process.terminationStatus): \(stderr)\n--- input\n\(text)")
+            throw Failure(description: "prometheus_text.py failed (\(process.isRunning ? "no exit in 60 s" : "exit \(process.terminationStatus)")): \(stderr)\n--- input\n\(text)")
         }
         return PrometheusTextDecoder(samples: samples, families: families)
     }
