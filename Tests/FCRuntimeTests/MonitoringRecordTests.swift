@@ -13,8 +13,9 @@ import Testing
         var json = RecordJSON(topic: "T:svc/fn\nFORGED")
         json.add("k", "line\nbreak \"quoted\" back\\slash \u{1}")
         #expect(json.text == #"T:svc/fn\nFORGED {"k":"line\nbreak \"quoted\" back\\slash \u0001"}"#)
-        #expect(json.line.filter { $0 == UInt8(ascii: "\n") }.count == 1)
-        #expect(json.line.last == UInt8(ascii: "\n"))
+        let line = json.finishLine().finish()
+        #expect(line.filter { $0 == UInt8(ascii: "\n") }.count == 1)
+        #expect(line.last == UInt8(ascii: "\n"))
     }
 
     static let insights = InsightsRecord(

@@ -127,15 +127,10 @@ struct ByteWriter: ~Copyable {
         count &+= digits
     }
 
-    /// `value` in lower-case hex, zero-padded to `minimumDigits` (1...16).
+    /// `value` in lower-case hex, zero-padded to `minimumDigits` (1...16), as ``HexDigits`` writes it.
     mutating func appendHex(_ value: UInt64, minimumDigits: Int) {
-        let significant = value == 0 ? 1 : (67 - value.leadingZeroBitCount) / 4
-        let width = max(significant, minimumDigits)
-        reserve(width)
-        for position in 0..<width {
-            let nibble = UInt8(truncatingIfNeeded: value >> UInt64(4 * (width - 1 - position))) & 0xF
-            appendUnchecked(nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ nibble &- 10)
-        }
+        reserve(max(16, minimumDigits))
+        count = HexDigits.write(value, minimumDigits: minimumDigits, into: UnsafeMutableBufferPointer(start: base, count: capacity), at: count)
     }
 
     /// Calls `body` with the bytes written so far.

@@ -117,7 +117,7 @@ struct InstanceMetricsRecord: Sendable, Equatable {
     var topic: String { "FCInstanceMetrics:\(serviceName)/\(functionName)" }
 
     /// The whole line, newline included.
-    var lineBytes: [UInt8] { json.line }
+    var lineBytes: [UInt8] { json.finishLine().finish() }
 
     /// The line as text, without the newline.
     var line: String { json.text }

@@ -64,9 +64,6 @@ struct RecordJSON: ~Copyable {
     /// The bytes so far (no closing brace): a cached part of a line.
     var bytes: [UInt8] { writer.withBytes { Array($0) } }
 
-    /// The finished line, newline included.
-    var line: [UInt8] { bytes + Array("}\n".utf8) }
-
     /// Finishes the line (closing brace and newline) and hands its writer back.
     consuming func finishLine() -> ByteWriter {
         writer.append("}\n")
