@@ -172,8 +172,9 @@ import Testing
         while !running.stderr.text.contains("FC Invoke Start"), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(FCLocalRun.processExists(matching: directory.path))
         kill(running.process.processIdentifier, SIGINT)
-        running.process.waitUntilExit()
-        #expect(running.process.terminationStatus == 130)
+        let exited = running.process.waitForExit(upTo: .seconds(30))
+        #expect(exited)
+        #expect(exited && running.process.terminationStatus == 130)
         try await Task.sleep(for: .milliseconds(200))
         #expect(!FCLocalRun.processExists(matching: directory.path))
     }

@@ -20,8 +20,13 @@ struct PlatformInstanceTests {
             _ = try await platform.invoke(service: "demo", function: "single", event: #"{"ms": 1}"#)
             _ = try await platform.invoke(service: "demo", function: "shared", event: #"{"ms": 1}"#)
 
-            async let first = platform.invoke(service: "demo", function: "single", event: #"{"ms": 1500}"#)
-            try await Task.sleep(for: .milliseconds(300))
+            // The second call goes once the first is running (its Start line, the third, is relayed to fc-local's
+            // stderr): a fixed 300 ms wait lost that race once while the test run was starting dozens of processes.
+            async let first = platform.invoke(service: "demo", function: "single", event: #"{"ms": 5000}"#)
+            let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+            while platform.run.stderr.text.components(separatedBy: "FC Invoke Start RequestId:").count - 1 < 3, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let second = try await platform.invoke(service: "demo", function: "single", event: #"{"ms": 1}"#)
             #expect(second.status == 429)
             #expect(second.json["ErrorCode"] as? String == "ResourceThrottled")

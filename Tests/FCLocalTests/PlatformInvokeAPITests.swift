@@ -112,7 +112,7 @@ struct PlatformInvokeAPITests {
         let run = try FCLocalRun.start(["start", "--port", "0", "--no-build", "--state-dir", state])
         defer {
             kill(run.process.processIdentifier, SIGTERM)
-            run.process.waitUntilExit()
+            run.process.waitForExit(upTo: .seconds(30))
         }
         var port: Int?
         try await waitUntil("the listening line") {

@@ -130,7 +130,7 @@ final class FunctionProcess: Sendable {
     func kill() {
         if process.isRunning {
             Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.waitForExit()
         }
     }
 

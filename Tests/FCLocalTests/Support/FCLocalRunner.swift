@@ -17,7 +17,7 @@ struct FCLocalRun {
         let deadline = ContinuousClock.now.advanced(by: limit)
         while process.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         if process.process.isRunning { kill(process.process.processIdentifier, SIGKILL) }
-        process.process.waitUntilExit()
+        guard process.process.waitForExit() else { throw ProcessDidNotExit(pid: process.process.processIdentifier) }
         return FCLocalRun(status: process.process.terminationStatus, stdout: process.stdout.text, stderr: process.stderr.text)
     }
 

@@ -106,14 +106,14 @@ struct RunningPlatform {
         let deadline = ContinuousClock.now.advanced(by: limit)
         while run.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         if run.process.isRunning { kill(run.process.processIdentifier, SIGKILL) }
-        run.process.waitUntilExit()
+        guard run.process.waitForExit() else { throw ProcessDidNotExit(pid: run.process.processIdentifier) }
         return run.process.terminationStatus
     }
 
     /// SIGKILL at once (a crash), waiting for the exit.
     func killHard() {
         kill(run.process.processIdentifier, SIGKILL)
-        run.process.waitUntilExit()
+        run.process.waitForExit()
     }
 }
 

@@ -1,0 +1,15 @@
+import Foundation
+
+extension Process {
+    /// Waits until the process has exited, at most `limit`, by polling `isRunning`; tells whether it exited.
+    ///
+    /// Not `waitUntilExit()`: it spins a run loop on the calling thread, and in one local test run two test threads
+    /// stayed in it for 15 minutes after SIGKILL (the children long reaped), holding both of Swift's cooperative
+    /// threads and with them the whole test run.
+    @discardableResult
+    func waitForExit(upTo limit: Duration = .seconds(10)) -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while isRunning, ContinuousClock.now < deadline { usleep(1000) }
+        return !isRunning
+    }
+}
