@@ -75,7 +75,8 @@ def setup():
 def build_ours():
     for product in ([] if os.environ.get("BENCH_NO_BUILD") else ["conformance-function", "bench-hummingbird-echo"]):
         subprocess.check_call(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", product], cwd=ROOT)
-    subprocess.check_call(["swift", "build", "-c", "release"], cwd=PEER_APP)
+    # Built the same way as ours: release, static Swift standard library.
+    subprocess.check_call(["swift", "build", "-c", "release", "--static-swift-stdlib"], cwd=PEER_APP)
 
 
 def code_dir(name, files):
@@ -155,7 +156,8 @@ DESCRIPTIONS = {
 
 def contenders(bin_path, go_dir, flask_dir):
     """name -> (command with {port}, extra environment)."""
-    app_bin = subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=PEER_APP, text=True).strip()
+    app_bin = subprocess.check_output(
+        ["swift", "build", "-c", "release", "--static-swift-stdlib", "--show-bin-path"], cwd=PEER_APP, text=True).strip()
     ours = [os.path.join(bin_path, "conformance-function")]
     table = {
         "swift-fc-runtime": (ours, {}),

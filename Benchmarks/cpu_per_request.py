@@ -42,8 +42,7 @@ def system_calls(pid, field):
 
 def release_path(package):
     return subprocess.check_output(
-        ["swift", "build", "-c", "release", "--show-bin-path"] + (["--static-swift-stdlib"] if package == ROOT else []),
-        cwd=package, text=True).strip()
+        ["swift", "build", "-c", "release", "--static-swift-stdlib", "--show-bin-path"], cwd=package, text=True).strip()
 
 
 def wrk(port, connections, seconds):

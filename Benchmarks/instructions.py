@@ -13,7 +13,8 @@ speed); compare configurations, not absolute figures.
 Usage: Benchmarks/instructions.py [--requests N] [--connections K] [--configs a,b] [--keep]
 Configurations: swift-fc-runtime, records-off, tracing-on (collector: the bare server on loopback, configured by
 environment), tracing-fc-headers (the same collector and a sampled platform span sent as FC sends them, in the
-headers of every invocation), hummingbird-core.
+headers of every invocation), hummingbird-core, hummingbird-app (the Application + Router echo of
+Benchmarks/Peers/hummingbird-app, which bench.py builds).
 Needs valgrind (Debian `valgrind`) and release builds (`swift build -c release --static-swift-stdlib`).
 --keep leaves the callgrind files in a temporary directory and prints it (for callgrind_annotate).
 """
@@ -137,6 +138,12 @@ def main():
             sys.exit(f"error: {source} is missing; build it with swift build -c release --static-swift-stdlib --product {product}")
         binaries[product] = os.path.join(out_dir, product)
         subprocess.check_call(["strip", "--strip-debug", "-o", binaries[product], source])
+    app_source = os.path.join(subprocess.check_output(
+        ["swift", "build", "-c", "release", "--static-swift-stdlib", "--show-bin-path"],
+        cwd=os.path.join(ROOT, "Benchmarks", "Peers", "hummingbird-app"), text=True).strip(), "hummingbird-app-echo")
+    if os.path.exists(app_source):
+        binaries["hummingbird-app-echo"] = os.path.join(out_dir, "hummingbird-app-echo")
+        subprocess.check_call(["strip", "--strip-debug", "-o", binaries["hummingbird-app-echo"], app_source])
 
     collector_port = free_port()
     collector = subprocess.Popen(
@@ -154,10 +161,14 @@ def main():
             "x-fc-tracing-opentracing-span-context": "5d1c07ef2ebd3a4b8f1e2a3c4d5e6f70:8f1e2a3c4d5e6f70:0:1"}),
         "hummingbird-core": (binaries["bench-hummingbird-echo"], {}, {}),
     }
+    if "hummingbird-app-echo" in binaries:
+        configs["hummingbird-app"] = (binaries["hummingbird-app-echo"], {}, {})
     try:
         wait_for_port(collector_port, 10)
         results = {}
         for name in arguments.configs.split(","):
+            if name not in configs:
+                sys.exit(f"error: unknown or unbuilt configuration {name} (known: {', '.join(configs)})")
             binary, env, extra_headers = configs[name]
             results[name] = count(binary, env, extra_headers, arguments.requests, arguments.connections, out_dir, name)
             print(f"{name:18s} {results[name] / 1000:8.1f} k instructions per request", flush=True)

@@ -31,6 +31,11 @@ struct ByteWriter: ~Copyable {
         Array(UnsafeBufferPointer(start: base, count: count))
     }
 
+    /// Lends the bytes written so far (for a write that needs no array of its own).
+    func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
     /// Makes room for `more` bytes; the unchecked writes below may then store that many.
     @inline(__always)
     mutating func reserve(_ more: Int) {

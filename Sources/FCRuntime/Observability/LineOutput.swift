@@ -11,6 +11,17 @@ import Synchronization
 public protocol LineOutput: Sendable {
     /// Writes complete lines without interleaving them with any other line.
     func writeLine(_ line: [UInt8])
+
+    /// Writes complete lines lent for the duration of the call. The default copies them into an array for
+    /// ``writeLine(_:)``; an output that can write straight from the caller's memory saves the copy.
+    func writeLine(bytes line: UnsafeRawBufferPointer)
+}
+
+extension LineOutput {
+    /// Copies the lines into an array for ``writeLine(_:)``.
+    public func writeLine(bytes line: UnsafeRawBufferPointer) {
+        writeLine(Array(line))
+    }
 }
 
 /// Writes lines to a file descriptor (standard output by default) so that concurrent invocations never split or
@@ -41,40 +52,50 @@ public final class FileDescriptorLineOutput: LineOutput {
 
     /// Queues the line; writes it (and whatever else is queued) unless another caller is already writing.
     public func writeLine(_ line: [UInt8]) {
-        var batch: [UInt8]? = queue.withLock { queue in
+        line.withUnsafeBytes { writeLine(bytes: $0) }
+    }
+
+    /// Queues the lines (a copy) when another caller is writing; otherwise writes them straight from the caller's
+    /// memory, then whatever other callers queued meanwhile.
+    public func writeLine(bytes line: UnsafeRawBufferPointer) {
+        let writesNow = queue.withLock { queue in
             if queue.isWriting {
                 queue.pending.append(contentsOf: line)
-                return nil
+                return false
             }
             queue.isWriting = true
-            return line
+            return true
         }
-        while let bytes = batch {
-            writeFully(bytes)
-            batch = queue.withLock { queue in
-                guard !queue.pending.isEmpty else {
-                    queue.isWriting = false
-                    return nil
-                }
-                defer { queue.pending.removeAll(keepingCapacity: true) }
-                return queue.pending
+        guard writesNow else { return }
+        writeFully(line)
+        while let batch = takePendingOrStopWriting() {
+            batch.withUnsafeBytes { writeFully($0) }
+        }
+    }
+
+    private func takePendingOrStopWriting() -> [UInt8]? {
+        queue.withLock { queue in
+            guard !queue.pending.isEmpty else {
+                queue.isWriting = false
+                return nil
             }
+            defer { queue.pending.removeAll(keepingCapacity: true) }
+            return queue.pending
         }
     }
 
     /// Writes all bytes, retrying short writes and interrupted calls; a closed descriptor drops them.
-    private func writeFully(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
+    private func writeFully(_ buffer: UnsafeRawBufferPointer) {
+        guard let base = buffer.baseAddress else { return }
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(fileDescriptor, base + offset, buffer.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
             }
         }
     }

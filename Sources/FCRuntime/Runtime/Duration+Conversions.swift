@@ -8,6 +8,7 @@ extension Duration {
 
     /// The duration in milliseconds, with fractions.
     var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+        let (seconds, attoseconds) = components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 }

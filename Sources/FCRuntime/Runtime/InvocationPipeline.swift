@@ -27,7 +27,7 @@ struct InvocationPipeline: Sendable {
         serviceContext: ServiceContext? = nil,
         _ body: @escaping @Sendable () async throws -> RuntimeResponse
     ) async -> Result {
-        output.writeLine(FCLogLine.startLine(operation, requestID: context.requestID))
+        FCLogLine.startLineWriter(operation, requestID: context.requestID).withUnsafeBytes { output.writeLine(bytes: $0) }
         if !context.headerWarnings.isEmpty {
             let logger = context.logger
             for warning in context.headerWarnings { logger.warning("\(warning)") }
@@ -57,7 +57,7 @@ struct InvocationPipeline: Sendable {
         // The End line and its record (FCInsights) leave in one write, so nothing can come between them.
         var lines = FCLogLine.endLineWriter(operation, requestID: context.requestID, outcome: outcome, extraCapacity: Self.trailerCapacity)
         trailer(result, &lines)
-        output.writeLine(lines.finish())
+        lines.withUnsafeBytes { output.writeLine(bytes: $0) }
         return result
     }
 }

@@ -40,6 +40,7 @@ final class TimeoutWheel: Sendable {
     }
 
     static let resolution: Duration = .milliseconds(10)
+    private static let resolutionNanoseconds = 10_000_000
     private let state = Mutex(State())
     private let origin = ContinuousClock.now
 
@@ -99,7 +100,7 @@ final class TimeoutWheel: Sendable {
 
     private func slotIndex(for instant: ContinuousClock.Instant, roundingUp: Bool) -> Int64 {
         let elapsed = (instant - origin).nanoseconds
-        let width = Self.resolution.nanoseconds
+        let width = Self.resolutionNanoseconds
         return Int64(roundingUp ? (elapsed + width - 1) / width : elapsed / width)
     }
 }
