@@ -123,6 +123,25 @@ import Testing
         #expect(context.tracing.openTracingSpanBaggages.isEmpty)
     }
 
+    /// Plain digits take a fast path; every other form must still parse exactly as the general parsers read it.
+    @Test(arguments: [
+        ("512", 512, 7.0, "7"), (" 512\t", 512, 7.0, "\t7 "), ("0512", 512, 90.0, "090"), ("+512", 512, 1.5, "1.5"),
+        ("999999999999999999", 999_999_999_999_999_999, 0.25, " 0.25 "), ("1024", 1024, 86_400.0, "86400"),
+    ])
+    func wholeNumbersParseTheSameOnEveryPath(memory: String, expectedMB: Int, expectedSeconds: Double, timeout: String) throws {
+        let (context, _) = try parse(["x-fc-function-memory": memory, "x-fc-function-timeout": timeout])
+        #expect(context.headerWarnings.isEmpty)
+        #expect(context.function.memoryMB == expectedMB)
+        #expect(context.function.timeout == .milliseconds(Int64(expectedSeconds * 1000)))
+    }
+
+    @Test(arguments: ["9999999999999999999", "12345678901234567890", "5 5", "5x", "٥", "0x10"])
+    func malformedOrOverflowingNumbersAreStillRejected(memory: String) throws {
+        let (context, _) = try parse(["x-fc-function-memory": memory])
+        #expect(context.headerWarnings.count == 1)
+        #expect(context.function.memoryMB == 128)
+    }
+
     @Test func warningsQuoteOnlyAnEscapedExcerptOfTheValue() throws {
         let (context, _) = try parse(["x-fc-function-memory": String(repeating: "9z", count: 500)])
         let warning = try #require(context.headerWarnings.first)

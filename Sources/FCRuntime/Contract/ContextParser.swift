@@ -70,21 +70,26 @@ struct ContextParser: Sendable {
 
     private static func integer(_ text: String?, header: PlatformHeaders.Key, minimum: Int, _ warnings: inout [String]) -> Int? {
         guard let text, !text.isEmpty else { return nil }
-        if let number = Int(text.trimmingSpaces), number >= minimum { return number }
+        if let number = text.plainWholeNumber ?? Int(text.trimmingSpaces), number >= minimum { return number }
         warnings.append("ignoring \(header.headerName.canonicalName)=\"\(LineText.excerpt(text))\": expected a whole number ≥ \(minimum)")
         return nil
     }
 
     private static func seconds(_ text: String?, header: PlatformHeaders.Key, _ warnings: inout [String]) -> Duration? {
         guard let text, !text.isEmpty else { return nil }
-        let trimmed = text.trimmingSpaces
-        // Whole seconds (what FC sends) parse without the floating-point parser.
-        if let seconds = Int(trimmed).map(Double.init) ?? Double(trimmed), seconds.isFinite, seconds > 0, seconds <= 86_400 {
+        // Whole seconds (what FC sends) parse without the general parsers.
+        if let seconds = text.plainWholeNumber.map(Double.init) ?? Self.anySeconds(text.trimmingSpaces), seconds.isFinite, seconds > 0,
+            seconds <= 86_400
+        {
             // At least 1 ms: a positive value below half a millisecond must not become a zero timeout.
             return .milliseconds(max(1, Int64((seconds * 1000).rounded())))
         }
         warnings.append("ignoring \(header.headerName.canonicalName)=\"\(LineText.excerpt(text))\": expected seconds, more than 0 and at most 86400")
         return nil
+    }
+
+    private static func anySeconds(_ text: Substring) -> Double? {
+        Int(text).map(Double.init) ?? Double(text)
     }
 
     private static func tracing(from headers: PlatformHeaders, _ warnings: inout [String]) -> TracingInfo {
@@ -161,6 +166,26 @@ struct ContextParser: Sendable {
 
 extension String {
     fileprivate func ifEmpty(_ fallback: String) -> String { isEmpty ? fallback : self }
+
+    /// The value when the text is only ASCII digits (at most 18: no overflow), with spaces or tabs around them, as FC
+    /// sends numbers; `nil` for anything else, which the general parsers then read (signs, other forms, errors).
+    fileprivate var plainWholeNumber: Int? {
+        var text = self
+        return text.withUTF8 { bytes -> Int? in
+            var start = 0
+            var end = bytes.count
+            while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
+            while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+            guard end > start, end - start <= 18 else { return nil }
+            var value = 0
+            for index in start..<end {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            return value
+        }
+    }
 
     /// The text without leading and trailing spaces and tabs (compared as bytes).
     fileprivate var trimmingSpaces: Substring {

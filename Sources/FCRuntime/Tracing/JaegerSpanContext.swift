@@ -27,23 +27,27 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
         // On the UTF-8 bytes, without splitting into substrings: this runs for every traced invocation.
         var text = text
         let result = text.withUTF8 { bytes in Result { () throws(SpanContextParsingError) -> (UInt64, UInt64, UInt64, UInt64, UInt64) in
-            var bounds: [Range<Int>] = []
-            bounds.reserveCapacity(4)
-            var start = 0
+            // The first three colons' positions and the number of colons, without an array of parts.
+            var colons = 0
+            var (first, second, third) = (0, 0, 0)
             for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ":") {
-                bounds.append(start..<index)
-                start = index + 1
+                switch colons {
+                case 0: first = index
+                case 1: second = index
+                case 2: third = index
+                default: break
+                }
+                colons += 1
             }
-            bounds.append(start..<bytes.count)
-            guard bounds.count == 4 else { throw .wrongPartCount(bounds.count) }
-            let trace = bounds[0]
+            guard colons == 3 else { throw .wrongPartCount(colons + 1) }
+            let trace = 0..<first
             guard trace.count <= 32 else { throw .tooLong(field: "trace id", maxDigits: 32) }
             let lowStart = max(trace.lowerBound, trace.upperBound - 16)
             let low = try Self.parseHex(bytes, lowStart..<trace.upperBound, field: "trace id", maxDigits: 16)
             let high = lowStart == trace.lowerBound ? 0 : try Self.parseHex(bytes, trace.lowerBound..<lowStart, field: "trace id", maxDigits: 16)
-            let spanID = try Self.parseHex(bytes, bounds[1], field: "span id", maxDigits: 16)
-            let parentID = try Self.parseHex(bytes, bounds[2], field: "parent span id", maxDigits: 16)
-            let flags = try Self.parseHex(bytes, bounds[3], field: "flags", maxDigits: 2)
+            let spanID = try Self.parseHex(bytes, (first + 1)..<second, field: "span id", maxDigits: 16)
+            let parentID = try Self.parseHex(bytes, (second + 1)..<third, field: "parent span id", maxDigits: 16)
+            let flags = try Self.parseHex(bytes, (third + 1)..<bytes.count, field: "flags", maxDigits: 2)
             return (high, low, spanID, parentID, flags)
         } }
         let parsed = try result.get()
