@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import ProcessTestSupport
 import Testing
 
 /// Initializer, lifecycle hooks, shutdown and start-up errors of the real process.

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// The code-directory layout FC runs: `bootstrap` next to the function binary.

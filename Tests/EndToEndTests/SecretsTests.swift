@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import ProcessTestSupport
 import Testing
 
 /// Known secret values fed everywhere a secret enters the runtime — the credential headers, the collector endpoint,

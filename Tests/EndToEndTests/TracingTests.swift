@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// Spans exported by the real process, decoded by the independent collector (thriftpy2 with Jaeger's IDL; the

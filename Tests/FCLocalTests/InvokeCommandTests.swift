@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `fc-local invoke` driven as a user drives it: the real binary against the real `hello` and

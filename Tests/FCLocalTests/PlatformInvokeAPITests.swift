@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import ProcessTestSupport
 import Testing
 
 /// `fc-local start`'s FC 2.0 invoke API and HTTP triggers, over real HTTP against the real binary and the real

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ProcessTestSupport
 
 /// The independent trace collector (`Tests/Tools/span_collector.py`: Jaeger Thrift decoded by thriftpy2 with
 /// Jaeger's IDL, OTLP JSON parsed by the OpenTelemetry protobuf definitions) run as a child process.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ProcessTestSupport
 
 /// A real `fc-local start` process on a free port with its own state directory, and an HTTP client for it.
 struct RunningPlatform {
