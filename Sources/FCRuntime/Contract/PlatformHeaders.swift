@@ -125,7 +125,6 @@ enum HeaderSlots {
     static let traceParent = PlatformHeaders.Key.allCases.count
     static let traceState = traceParent + 1
     static let contentLength = traceParent + 2
-    static let count = traceParent + 3
 
     /// The slots' header names, lower-case.
     static let names: [String] =
@@ -172,8 +171,9 @@ enum HeaderSlots {
 /// fixed storage: no heap allocation per request.
 struct FieldPositions {
     static let absent = UInt16.max
-    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (~0, ~0, ~0, ~0, ~0, ~0, ~0)
-    static let capacity = 28
+    private typealias Storage = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    private var storage: Storage = (~0, ~0, ~0, ~0, ~0, ~0, ~0)
+    static let capacity = MemoryLayout<Storage>.size / MemoryLayout<UInt16>.size
 
     subscript(slot: Int) -> UInt16 {
         get {
