@@ -15,7 +15,7 @@ enum FCHTTPServer {
         let configuration = engine.configuration
         let channel = HTTP1Channel(
             responder: { request, responseWriter, channel in
-                let response = await respond(to: request, engine: engine)
+                let response = await respond(to: request, engine: engine, responseLoop: channel.eventLoop)
                 let framed = Response(status: response.status, headers: response.headers, body: .init(byteBuffer: response.body))
                 try await responseWriter.write(response: framed.head, body: framed.body)
                 // A body too slow to arrive (a 408 of the runtime's, not a function's, which carries x-fc-status):
@@ -40,7 +40,8 @@ enum FCHTTPServer {
         return logger
     }
 
-    static func respond(to request: Request, engine: InvocationEngine) async -> RuntimeResponse {
+    /// Routes and answers one request; `responseLoop` is the event loop of its connection, which sends the response.
+    static func respond(to request: Request, engine: InvocationEngine, responseLoop: (any EventLoop)? = nil) async -> RuntimeResponse {
         // One pass over the fields serves routing, body collection and the context.
         let headers = PlatformHeaders(request.headers)
         let route: Route
@@ -59,6 +60,6 @@ enum FCHTTPServer {
         } catch {
             return .rejection(.badRequest, ErrorBody(errorType: "InvalidRequestBody", errorMessage: "the request body could not be read"))
         }
-        return await engine.respond(to: route, request: request.head, headers: headers, body: body)
+        return await engine.respond(to: route, request: request.head, headers: headers, body: body, responseLoop: responseLoop)
     }
 }
