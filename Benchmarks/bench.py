@@ -571,7 +571,7 @@ def report(names, load, bodies, cold, sizes, info):
                                                         if n in sizes and n not in ("tracing-on", "records-off")) + "; "
                  "zips are deflated. Only what the function's code zip carries is counted: not the Python or Node.js "
                  "interpreter (it comes with the runtime image), while Swift and Go bring their runtime in the binary; "
-                 "none for `hummingbird-app` (built without the static Swift stdlib, so no code zip as is).")
+                 "none for `hummingbird-app` (a benchmark peer, not packaged as a function).")
     lines.append("")
     for connections in info["connections"]:
         lines.append(f"Per-round req/s at {connections} connections: " +

@@ -73,6 +73,18 @@ import Tracing
         }
     }
 
+    @Test func theRememberedCollectorTargetAnswersForTheEndpointAskedAbout() {
+        let memo = CollectorTargetMemo()
+        for _ in 0..<2 {
+            #expect(memo.target(for: "http://a:1/api/traces", wireProtocol: .otlpJSON)?.target == "/v1/traces")
+            #expect(memo.target(for: "http://a:1/api/traces", wireProtocol: .otlpJSON)?.port == 1)
+            #expect(memo.target(for: "https://a/api/traces", wireProtocol: .otlpJSON) == nil)
+            #expect(memo.target(for: "http://b/x?y=1", wireProtocol: .otlpJSON)?.authority == "b")
+            #expect(memo.target(for: "http://b/x?y=1", wireProtocol: .otlpJSON)?.target == "/x?y=1")
+            #expect(memo.target(for: "http://b/ x", wireProtocol: .otlpJSON) == nil)
+        }
+    }
+
     @Test func collectorURLsSplitIntoHostPortAndTarget() {
         #expect(CollectorConnection.target(for: "http://tracing.example:14268/api/traces?x=1")
             == .init(host: "tracing.example", port: 14268, target: "/api/traces?x=1", authority: "tracing.example:14268"))

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Synchronization
 
 /// POSTs encoded batches to a collector (``CollectorClient``): Jaeger Thrift (`application/x-thrift`) or
 /// OTLP/HTTP JSON, HTTP basic auth when an AK/SK is configured, each request bounded by `timeout`.
@@ -18,6 +19,8 @@ struct TraceUploader: Sendable {
     let timeout: Duration
     /// Sends the requests over kept-alive connections.
     let client = CollectorClient()
+    /// The parsed target of the last endpoint uploaded to.
+    private let targets = CollectorTargetMemo()
 
     init(configuration: TracingConfiguration) {
         self.wireProtocol = configuration.wireProtocol
@@ -32,9 +35,7 @@ struct TraceUploader: Sendable {
 
     /// Sends `spans` to `destination` with `process` as their process.
     func upload(_ spans: [FinishedSpan], process: TraceProcess, to destination: TraceDestination) async throws(Failure) {
-        guard let url = Self.url(for: destination.endpoint.value, wireProtocol: wireProtocol),
-            let target = CollectorConnection.target(for: url)
-        else {
+        guard let target = targets.target(for: destination.endpoint.value, wireProtocol: wireProtocol) else {
             throw Failure(reason: "the collector endpoint is not an http:// URL")
         }
         var headers: [(String, String)] = []
@@ -81,5 +82,19 @@ struct TraceUploader: Sendable {
             return text.utf8.contains { $0 == UInt8(ascii: " ") || (0x09...0x0D).contains($0) }
         }
         return text.contains(where: \.isWhitespace)
+    }
+}
+
+/// Remembers where the last endpoint's batches go: every batch to one endpoint (nearly always the only one) would
+/// otherwise check and parse the same URL twice, ~19,000 instructions a batch.
+final class CollectorTargetMemo: Sendable {
+    private let last = Mutex<(endpoint: String, target: CollectorConnection.Target?)?>(nil)
+
+    /// The collector target for `endpoint`; `nil` unless it is a usable `http://` URL.
+    func target(for endpoint: String, wireProtocol: TracingConfiguration.WireProtocol) -> CollectorConnection.Target? {
+        if let last = last.withLock({ $0 }), last.endpoint == endpoint { return last.target }
+        let target = TraceUploader.url(for: endpoint, wireProtocol: wireProtocol).flatMap(CollectorConnection.target(for:))
+        last.withLock { $0 = (endpoint, target) }
+        return target
     }
 }
