@@ -7,8 +7,9 @@ Throughput on a shared 2-core machine moves with everything else running; CPU pe
 says *where* a configuration's cost lands (in the server, in the log reader, in the collector). Contenders run one
 after another in interleaved rounds, as in bench.py; the median round is reported.
 
-Usage: Benchmarks/cpu_per_request.py [--contenders a,b] [--rounds N] [--connections K] [--seconds S]
-Contenders: swift-fc-runtime, records-off, tracing-on, hummingbird-core, hummingbird-core-lines, hummingbird-app.
+Usage: Benchmarks/cpu_per_request.py [--contenders a,b] [--rounds N] [--connections K] [--seconds S] [--binary NAME=PATH]
+Contenders: swift-fc-runtime, records-off, tracing-on, hummingbird-core, hummingbird-core-lines, hummingbird-app, and
+any function binary named with --binary (repeatable; e.g. a build of an earlier commit, to compare two builds).
 Needs wrk and the release builds (`swift build -c release --static-swift-stdlib`; the Application echo under
 Benchmarks/Peers/hummingbird-app, which bench.py builds).
 """
@@ -83,6 +84,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=6)
+    parser.add_argument("--binary", action="append", default=[], metavar="NAME=PATH",
+                        help="another function binary to measure, as contender NAME")
     arguments = parser.parse_args()
 
     bin_path = release_path(ROOT)
@@ -101,6 +104,9 @@ def main():
         "hummingbird-core-lines": ([os.path.join(bin_path, "bench-hummingbird-echo")], {"BENCH_FC_LINES": "1"}),
         "hummingbird-app": ([os.path.join(app_path, "hummingbird-app-echo")], {}),
     }
+    for item in arguments.binary:
+        name, path = item.split("=", 1)
+        table[name] = ([os.path.abspath(path)], {})
     names = arguments.contenders.split(",")
     results = {name: [] for name in names}
     try:
