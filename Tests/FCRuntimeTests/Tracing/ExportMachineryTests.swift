@@ -74,14 +74,15 @@ import Tracing
     }
 
     @Test func theRememberedCollectorTargetAnswersForTheEndpointAskedAbout() {
-        let memo = CollectorTargetMemo()
+        // As the uploader remembers it: an OTLP exporter's targets.
+        let memo = LastEndpointMemo { TraceUploader.target(for: $0, wireProtocol: .otlpJSON) }
         for _ in 0..<2 {
-            #expect(memo.target(for: "http://a:1/api/traces", wireProtocol: .otlpJSON)?.target == "/v1/traces")
-            #expect(memo.target(for: "http://a:1/api/traces", wireProtocol: .otlpJSON)?.port == 1)
-            #expect(memo.target(for: "https://a/api/traces", wireProtocol: .otlpJSON) == nil)
-            #expect(memo.target(for: "http://b/x?y=1", wireProtocol: .otlpJSON)?.authority == "b")
-            #expect(memo.target(for: "http://b/x?y=1", wireProtocol: .otlpJSON)?.target == "/x?y=1")
-            #expect(memo.target(for: "http://b/ x", wireProtocol: .otlpJSON) == nil)
+            #expect(memo.answer(for: "http://a:1/api/traces")?.target == "/v1/traces")
+            #expect(memo.answer(for: "http://a:1/api/traces")?.port == 1)
+            #expect(memo.answer(for: "https://a/api/traces") == nil)
+            #expect(memo.answer(for: "http://b/x?y=1")?.authority == "b")
+            #expect(memo.answer(for: "http://b/x?y=1")?.target == "/x?y=1")
+            #expect(memo.answer(for: "http://b/ x") == nil)
         }
     }
 

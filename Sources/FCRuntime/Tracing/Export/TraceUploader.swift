@@ -3,7 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Synchronization
 
 /// POSTs encoded batches to a collector (``CollectorClient``): Jaeger Thrift (`application/x-thrift`) or
 /// OTLP/HTTP JSON, HTTP basic auth when an AK/SK is configured, each request bounded by `timeout`.
@@ -20,10 +19,12 @@ struct TraceUploader: Sendable {
     /// Sends the requests over kept-alive connections.
     let client = CollectorClient()
     /// The parsed target of the last endpoint uploaded to.
-    private let targets = CollectorTargetMemo()
+    private let targets: LastEndpointMemo<CollectorConnection.Target?>
 
     init(configuration: TracingConfiguration) {
-        self.wireProtocol = configuration.wireProtocol
+        let wireProtocol = configuration.wireProtocol
+        self.wireProtocol = wireProtocol
+        self.targets = LastEndpointMemo { Self.target(for: $0, wireProtocol: wireProtocol) }
         self.timeout = configuration.exportTimeout
         if let accessKey = configuration.accessKey, let secretKey = configuration.secretKey {
             let credentials = Data("\(accessKey):\(secretKey.value)".utf8).base64EncodedString()
@@ -35,7 +36,7 @@ struct TraceUploader: Sendable {
 
     /// Sends `spans` to `destination` with `process` as their process.
     func upload(_ spans: [FinishedSpan], process: TraceProcess, to destination: TraceDestination) async throws(Failure) {
-        guard let target = targets.target(for: destination.endpoint.value, wireProtocol: wireProtocol) else {
+        guard let target = targets.answer(for: destination.endpoint.value) else {
             throw Failure(reason: "the collector endpoint is not an http:// URL")
         }
         var headers: [(String, String)] = []
@@ -65,6 +66,11 @@ struct TraceUploader: Sendable {
         }
     }
 
+    /// Where requests to `endpoint` go: host, port and target of ``url(for:wireProtocol:)``.
+    static func target(for endpoint: String, wireProtocol: TracingConfiguration.WireProtocol) -> CollectorConnection.Target? {
+        url(for: endpoint, wireProtocol: wireProtocol).flatMap(CollectorConnection.target(for:))
+    }
+
     /// The URL to POST to: the endpoint as configured; for OTLP, a Jaeger `…/api/traces` endpoint becomes `…/v1/traces`.
     /// `nil` unless the endpoint is a usable `http://` URL.
     static func url(for endpoint: String, wireProtocol: TracingConfiguration.WireProtocol) -> String? {
@@ -82,19 +88,5 @@ struct TraceUploader: Sendable {
             return text.utf8.contains { $0 == UInt8(ascii: " ") || (0x09...0x0D).contains($0) }
         }
         return text.contains(where: \.isWhitespace)
-    }
-}
-
-/// Remembers where the last endpoint's batches go: every batch to one endpoint (nearly always the only one) would
-/// otherwise check and parse the same URL twice, ~19,000 instructions a batch.
-final class CollectorTargetMemo: Sendable {
-    private let last = Mutex<(endpoint: String, target: CollectorConnection.Target?)?>(nil)
-
-    /// The collector target for `endpoint`; `nil` unless it is a usable `http://` URL.
-    func target(for endpoint: String, wireProtocol: TracingConfiguration.WireProtocol) -> CollectorConnection.Target? {
-        if let last = last.withLock({ $0 }), last.endpoint == endpoint { return last.target }
-        let target = TraceUploader.url(for: endpoint, wireProtocol: wireProtocol).flatMap(CollectorConnection.target(for:))
-        last.withLock { $0 = (endpoint, target) }
-        return target
     }
 }
