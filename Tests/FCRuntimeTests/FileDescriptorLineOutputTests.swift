@@ -4,15 +4,14 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import NIOCore
-import NIOPosix
 import Synchronization
 import Testing
 
 @testable import FCRuntime
 
-/// The event-loop hand-over of ``FileDescriptorLineOutput``: lines given with an event loop are in the pipe before
-/// that loop runs any task submitted after them, in order with the lines written directly, each line whole.
+/// ``FileDescriptorLineOutput``: lines leave at once while fewer than two responses are owed; while more are, they
+/// are held until the hold limit, 16 KiB, or the last owed response leaves — and always before that response leaves,
+/// whole and in order.
 @Suite struct FileDescriptorLineOutputTests {
     /// A pipe whose read end the test drains without blocking.
     final class Pipe: Sendable {
@@ -58,88 +57,164 @@ import Testing
         }
     }
 
-    private static func write(_ text: String, to output: FileDescriptorLineOutput, before loop: (any EventLoop)? = nil) {
+    private static func write(_ text: String, to output: FileDescriptorLineOutput) {
         var bytes = Array(text.utf8)
         bytes.append(UInt8(ascii: "\n"))
-        bytes.withUnsafeBytes { line in
-            if let loop { output.writeLine(bytes: line, beforeLaterTasksOf: loop) } else { output.writeLine(bytes: line) }
-        }
+        bytes.withUnsafeBytes { output.writeLine(bytes: $0) }
     }
 
-    /// 400 invocations on two event loops, each writing a log line directly and then its End line through its loop:
-    /// each End line is in the pipe when a task the invocation submits afterwards runs on the loop (where the runtime
-    /// sends the response), and every invocation's two lines arrive whole, once, log line first.
-    @Test func endLinesAreInThePipeBeforeTheirLoopsLaterTasksRun() async throws {
+    /// Long enough that no test below sees the hold timer unless it waits for it.
+    private static let longHold: Duration = .seconds(600)
+
+    /// With one response owed (one invocation at a time), every line is in the pipe when the call returns.
+    @Test func withOneResponseOwedLinesLeaveAtOnce() {
         let pipe = Pipe()
         defer { pipe.closeEnds() }
-        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let loops = Array(group.makeIterator())
-        let invocations = 400
-        let seenBeforeResponse = try await withThrowingTaskGroup(of: Bool.self) { tasks in
-            for index in 0..<invocations {
-                tasks.addTask {
-                    let loop = loops[index % loops.count]
-                    Self.write("log \(index)", to: output)
-                    Self.write("end \(index)", to: output, before: loop)
-                    return try await loop.submit { pipe.lines.contains("end \(index)") }.get()
+        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
+        output.responseOwed()
+        Self.write("start", to: output)
+        #expect(pipe.lines == ["start"])
+        Self.write("end", to: output)
+        #expect(pipe.lines == ["start", "end"])
+        output.responseLeaving()
+        #expect(pipe.lines == ["start", "end"])
+    }
+
+    /// With two owed, lines are held — also after the first response leaves — and all are in the pipe, in order, when
+    /// the last owed response's `responseLeaving()` returns.
+    @Test func heldLinesLeaveBeforeTheLastOwedResponse() {
+        let pipe = Pipe()
+        defer { pipe.closeEnds() }
+        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
+        output.responseOwed()
+        output.responseOwed()
+        for line in ["start a", "start b", "end a"] { Self.write(line, to: output) }
+        #expect(pipe.lines.isEmpty)
+        output.responseLeaving()
+        #expect(pipe.lines.isEmpty, "one response is still owed, so the lines may still be held")
+        Self.write("end b", to: output)
+        output.responseLeaving()
+        #expect(pipe.lines == ["start a", "start b", "end a", "end b"])
+    }
+
+    /// Held lines leave within the hold limit even when no response leaves (long invocations in flight).
+    @Test func heldLinesLeaveWithinTheHoldLimit() async throws {
+        let pipe = Pipe()
+        defer { pipe.closeEnds() }
+        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: .milliseconds(5))
+        output.responseOwed()
+        output.responseOwed()
+        Self.write("held", to: output)
+        Self.write("held too", to: output)
+        for _ in 0..<2000 where pipe.lines.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(pipe.lines == ["held", "held too"])
+    }
+
+    /// Held lines leave once they reach 16 KiB, with nothing leaving and the timer far off.
+    @Test func heldLinesLeaveAtSixteenKibibytes() {
+        let pipe = Pipe()
+        defer { pipe.closeEnds() }
+        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
+        output.responseOwed()
+        output.responseOwed()
+        let line = String(repeating: "y", count: 1023)  // 1 KiB with its newline
+        for _ in 0..<15 { Self.write(line, to: output) }
+        #expect(pipe.lines.isEmpty)
+        Self.write(line, to: output)
+        #expect(pipe.lines.count == 16)
+    }
+
+    /// Owed responses whose connection closed release the held lines when none is left owed.
+    @Test func abandonedResponsesReleaseHeldLines() {
+        let pipe = Pipe()
+        defer { pipe.closeEnds() }
+        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
+        output.responseOwed()
+        output.responseOwed()
+        output.responseOwed()
+        Self.write("held", to: output)
+        output.responsesAbandoned(2)
+        #expect(pipe.lines.isEmpty)
+        output.responsesAbandoned(1)
+        #expect(pipe.lines == ["held"])
+    }
+
+    /// A hold limit of zero never holds.
+    @Test func aZeroHoldLimitWritesAtOnce() {
+        let pipe = Pipe()
+        defer { pipe.closeEnds() }
+        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: .zero)
+        output.responseOwed()
+        output.responseOwed()
+        Self.write("at once", to: output)
+        #expect(pipe.lines == ["at once"])
+    }
+
+    /// 400 invocations on 8 threads, each owing a response, writing a Start, a log and an End line a moment apart,
+    /// then letting its response leave: every line arrives whole and once, each invocation's in order, and everything is in the pipe
+    /// when the last `responseLeaving()` returns — with the hold timer far off, only the last-owed rule can do that.
+    @Test func concurrentInvocationsLeaveEverythingOutWhenTheLastResponseLeaves() async throws {
+        let pipe = Pipe()
+        defer { pipe.closeEnds() }
+        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
+        let invocations = 400, threads = 8
+        let finished = Atomic<Int>(0)
+        let workers = (0..<threads).map { thread in
+            Thread {
+                for index in stride(from: thread, to: invocations, by: threads) {
+                    output.responseOwed()
+                    for kind in ["start", "log", "end"] {
+                        // Invocations overlap (lines held) and now and then none is owed (lines released).
+                        usleep(UInt32.random(in: 0...300))
+                        Self.write("\(kind) \(index)", to: output)
+                    }
+                    output.responseLeaving()
                 }
+                finished.add(1, ordering: .releasing)
             }
-            return try await tasks.reduce(into: 0) { count, seen in count += seen ? 1 : 0 }
         }
-        try await group.shutdownGracefully()
-        #expect(seenBeforeResponse == invocations)
+        workers.forEach { $0.start() }
+        while finished.load(ordering: .acquiring) < threads {
+            pipe.drain()
+            try await Task.sleep(for: .milliseconds(1))
+        }
         let lines = pipe.lines
-        #expect(lines.count == 2 * invocations)
+        #expect(lines.count == 3 * invocations)
         for index in 0..<invocations {
-            let log = lines.firstIndex(of: "log \(index)"), end = lines.firstIndex(of: "end \(index)")
-            #expect(log != nil && end != nil && log! < end!, "invocation \(index)")
+            let positions = ["start", "log", "end"].map { lines.firstIndex(of: "\($0) \(index)") }
+            #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted(), "invocation \(index)")
             #expect(lines.filter { $0 == "end \(index)" }.count == 1)
         }
     }
 
-    /// Called on the event loop itself, the lines are written before the call returns.
-    @Test func onItsOwnEventLoopTheLinesAreWrittenBeforeReturning() async throws {
+    /// While another caller's write is blocked (the pipe is full), the last owed response's `responseLeaving()` does
+    /// not return until that writer has also written the held End line, and the lines keep their order.
+    @Test func theLastResponseWaitsForTheWriterInProgress() async throws {
         let pipe = Pipe()
         defer { pipe.closeEnds() }
-        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loop = group.next()
-        let seen = try await loop.submit {
-            Self.write("end on the loop", to: output, before: loop)
-            return pipe.lines
-        }.get()
-        try await group.shutdownGracefully()
-        #expect(seen == ["end on the loop"])
-    }
-
-    /// While another caller's write is blocked (the pipe is full), a loop's flush waits for that writer to write the
-    /// End line too — the loop's later task does not run before — and the lines keep their order.
-    @Test func aFlushWaitsForTheWriterInProgress() async throws {
-        let pipe = Pipe()
-        defer { pipe.closeEnds() }
-        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loop = group.next()
+        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
+        output.responseOwed()
         let big = String(repeating: "x", count: 300_000)
         let writer = Thread { Self.write(big, to: output) }
         writer.start()
         // The writer is inside write(2) once the pipe has no room left.
         for _ in 0..<5000 where !pipe.isFull { try await Task.sleep(for: .milliseconds(1)) }
         try #require(pipe.isFull)
-        Self.write("end", to: output, before: loop)
-        let laterTaskRan = Atomic<Bool>(false)
-        let later = loop.submit { laterTaskRan.store(true, ordering: .relaxed) }
+        Self.write("end", to: output)
+        let returned = Atomic<Bool>(false)
+        let leaving = Thread {
+            output.responseLeaving()
+            returned.store(true, ordering: .releasing)
+        }
+        leaving.start()
         try await Task.sleep(for: .milliseconds(100))
-        let ranEarly = laterTaskRan.load(ordering: .relaxed)
-        #expect(!ranEarly, "the loop ran its later task while the End line was still waiting")
-        // Drain until the writer is done; then the loop's task runs.
-        while !laterTaskRan.load(ordering: .relaxed) {
+        let returnedEarly = returned.load(ordering: .acquiring)
+        #expect(!returnedEarly, "responseLeaving returned while the End line was still waiting")
+        while !returned.load(ordering: .acquiring) {
             pipe.drain()
             try await Task.sleep(for: .milliseconds(1))
         }
-        try await later.get()
-        try await group.shutdownGracefully()
-        #expect(pipe.lines == [big, "end"])
+        let lines = pipe.lines
+        #expect(lines.map(\.count) == [big.count, 3] && lines.last == "end", "the big line, then the End line, each whole")
     }
 }

@@ -6,29 +6,38 @@ import Musl
 import Darwin
 #endif
 import NIOCore
+import NIOPosix
+import Synchronization
 
 /// Writes lines to a file descriptor (standard output by default) so that concurrent invocations never split or
 /// interleave a line, with as few `write` calls — and so as few wake-ups of the log collector reading the pipe — as
-/// the order of the lines allows.
+/// FC's freezing allows.
 ///
-/// One caller at a time is the *writer*. Lines leave in the order they were handed over:
-/// - ``writeLine(bytes:)``: when nobody is writing and no event loop is about to, the caller becomes the writer and
-///   writes the line at once — with one invocation in flight, every line leaves the moment it is written. Otherwise
-///   the line is queued and leaves with the write in progress or the one about to happen.
-/// - ``writeLine(bytes:beforeLaterTasksOf:)`` (the End line and record of an invocation): the line is queued and the
-///   event loop that will send the invocation's response gets one task, ahead of the response, that writes
-///   everything queued — or waits until the writer in progress has. End lines of invocations answered in the same
-///   turn of an event loop, and the lines queued meanwhile, leave in one `write`.
+/// One caller at a time is the *writer*; lines leave in the order they were handed over.
+/// - With fewer than two responses owed (see ``LineOutput``), a line is written at once: with one invocation at a
+///   time, every line leaves the moment it is written.
+/// - With two or more owed, lines are *held*, and so is every line after them until they leave: within
+///   ``holdLimit``, once 16 KiB are held, or — at the latest — before the last owed response leaves, so nothing is
+///   stranded when FC freezes the instance.
 ///
-/// A writer keeps writing until nothing is queued. A line queued behind a write in progress or a pending flush
-/// leaves within one turn of an event loop; if the process dies in that moment, it is lost.
+/// If the process dies, the lines held at that moment are lost: at most ``holdLimit``'s worth, and only while several
+/// invocations were in flight.
 public final class FileDescriptorLineOutput: LineOutput, @unchecked Sendable {
     /// The process's standard output.
     public static let standardOutput = FileDescriptorLineOutput(fileDescriptor: 1)
     /// The process's standard error.
     public static let standardError = FileDescriptorLineOutput(fileDescriptor: 2)
 
+    /// The longest time a line is held while several responses are owed; zero writes every line at once.
+    public let holdLimit: Duration
+    /// Lines are held only while at least this many responses are owed: a single invocation's lines leave at once.
+    static let holdingThreshold = 2
+    /// Held lines leave at once when they reach this size (a quarter of Linux's default pipe capacity).
+    static let holdLimitBytes = 16 * 1024
+
     private let fileDescriptor: Int32
+    private let holdTimer: TimeAmount
+    private let owedResponses = Atomic<Int>(0)
     /// Guards every property below except `batch`, which belongs to the writer.
     private let lock = MutexWithCondition()
     /// Lines handed over and not yet taken by the writer, in order.
@@ -36,17 +45,20 @@ public final class FileDescriptorLineOutput: LineOutput, @unchecked Sendable {
     /// The lines the writer took from `queued` and is writing (swapped with `queued`, so neither reallocates).
     private var batch: [UInt8] = []
     private var isWriting = false
-    /// Event loops that have a flush task submitted and not yet started.
-    private var loopsWithFlushPending: [ObjectIdentifier] = []
+    /// Whether a task that writes the held lines is scheduled.
+    private var holdTimerIsScheduled = false
     /// Bytes handed over since the start, and bytes of those written (or dropped by a closed descriptor): a flush
     /// that finds another writer at work waits until the second reaches what the first was when it started waiting.
     private var bytesHandedOver: UInt64 = 0
     private var bytesWritten: UInt64 = 0
     private var waitingFlushes = 0
 
-    /// Writes to the given, already open, descriptor.
-    public init(fileDescriptor: Int32) {
+    /// Writes to the given, already open, descriptor, holding lines for at most `holdLimit` while several responses
+    /// are owed.
+    public init(fileDescriptor: Int32, holdLimit: Duration = .milliseconds(1)) {
         self.fileDescriptor = fileDescriptor
+        self.holdLimit = max(holdLimit, .zero)
+        self.holdTimer = .nanoseconds(Int64(self.holdLimit.nanoseconds))
     }
 
     /// Writes the line (a copy is made only if it has to wait).
@@ -54,14 +66,28 @@ public final class FileDescriptorLineOutput: LineOutput, @unchecked Sendable {
         line.withUnsafeBytes { writeLine(bytes: $0) }
     }
 
-    /// Writes the lines at once from the caller's memory, then whatever others queued meanwhile; or, when a write is
-    /// in progress or an event loop is about to write, queues a copy that leaves with it.
+    /// Writes the lines at once from the caller's memory, then whatever others queued meanwhile; or, when lines are
+    /// queued or held, queues a copy that leaves with them.
     public func writeLine(bytes line: UnsafeRawBufferPointer) {
         lock.lock()
         bytesHandedOver &+= UInt64(line.count)
-        if isWriting || !loopsWithFlushPending.isEmpty {
+        if isWriting || !queued.isEmpty {
             queued.append(contentsOf: line)
+            let writeHeldNow = !isWriting && queued.count >= Self.holdLimitBytes
+            if writeHeldNow { isWriting = true }
             lock.unlock()
+            if writeHeldNow { writeQueuedLines(afterWriting: 0) }
+            return
+        }
+        // Read under the lock: the flush of the last owed response takes it after counting that response gone.
+        if holdLimit > .zero, owedResponses.load(ordering: .relaxed) >= Self.holdingThreshold {
+            queued.append(contentsOf: line)
+            let scheduleTimer = !holdTimerIsScheduled
+            holdTimerIsScheduled = true
+            lock.unlock()
+            if scheduleTimer {
+                MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: holdTimer) { self.writeHeldLines() }
+            }
             return
         }
         isWriting = true
@@ -70,27 +96,24 @@ public final class FileDescriptorLineOutput: LineOutput, @unchecked Sendable {
         writeQueuedLines(afterWriting: line.count)
     }
 
-    /// Queues the lines and makes sure `eventLoop` writes them (with everything queued before them) before it runs any
-    /// task submitted after this call. Called on that event loop, writes them before returning.
-    public func writeLine(bytes line: UnsafeRawBufferPointer, beforeLaterTasksOf eventLoop: any EventLoop) {
-        let loop = ObjectIdentifier(eventLoop)
-        lock.lock()
-        bytesHandedOver &+= UInt64(line.count)
-        queued.append(contentsOf: line)
-        let submitFlush = !loopsWithFlushPending.contains(loop)
-        if submitFlush { loopsWithFlushPending.append(loop) }
-        lock.unlock()
-        if eventLoop.inEventLoop {
-            flush(for: loop)
-        } else if submitFlush {
-            eventLoop.execute { self.flush(for: loop) }
-        }
+    /// Counts a response owed.
+    public func responseOwed() {
+        owedResponses.add(1, ordering: .relaxed)
+    }
+
+    /// Counts the response gone; as the last one owed, writes every line first.
+    public func responseLeaving() {
+        responsesAbandoned(1)
+    }
+
+    /// Counts the responses gone; when none is left owed, writes every line.
+    public func responsesAbandoned(_ count: Int) {
+        if owedResponses.subtract(count, ordering: .relaxed).newValue <= 0 { flush() }
     }
 
     /// Writes everything queued, or waits until the writer in progress has written everything queued so far.
-    private func flush(for loop: ObjectIdentifier) {
+    public func flush() {
         lock.lock()
-        if let index = loopsWithFlushPending.firstIndex(of: loop) { loopsWithFlushPending.remove(at: index) }
         if isWriting {
             let target = bytesHandedOver
             waitingFlushes += 1
@@ -100,6 +123,19 @@ public final class FileDescriptorLineOutput: LineOutput, @unchecked Sendable {
             return
         }
         guard !queued.isEmpty else {
+            lock.unlock()
+            return
+        }
+        isWriting = true
+        lock.unlock()
+        writeQueuedLines(afterWriting: 0)
+    }
+
+    /// The hold timer: writes the held lines unless a writer is at work (it takes them).
+    private func writeHeldLines() {
+        lock.lock()
+        holdTimerIsScheduled = false
+        guard !isWriting, !queued.isEmpty else {
             lock.unlock()
             return
         }

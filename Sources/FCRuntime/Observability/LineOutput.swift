@@ -1,6 +1,8 @@
-import NIOCore
-
 /// Where the runtime's log lines go. Each call receives one or more complete lines, each ending in `\n`.
+///
+/// The server also tells the output which responses the platform is waiting for. FC freezes an instance only when
+/// none is owed, so an output may hold lines back while responses are owed, but must have written every line handed
+/// over before ``responseLeaving()`` returns for the last one. The defaults hold nothing and so ignore these calls.
 public protocol LineOutput: Sendable {
     /// Writes complete lines without interleaving them with any other line.
     func writeLine(_ line: [UInt8])
@@ -9,11 +11,17 @@ public protocol LineOutput: Sendable {
     /// ``writeLine(_:)``; an output that can write straight from the caller's memory saves the copy.
     func writeLine(bytes line: UnsafeRawBufferPointer)
 
-    /// Writes complete lines that must be out before any task submitted to `eventLoop` after this call runs — the
-    /// runtime submits the response of the invocation these lines end right after. An output may hand the lines to
-    /// that event loop instead of writing them on the caller's thread, so that lines ending several invocations leave
-    /// together. The default writes them at once with ``writeLine(bytes:)``.
-    func writeLine(bytes line: UnsafeRawBufferPointer, beforeLaterTasksOf eventLoop: any EventLoop)
+    /// A request arrived: its response is owed until ``responseLeaving()`` or ``responsesAbandoned(_:)``.
+    func responseOwed()
+
+    /// An owed response is about to be written (called on its connection's event loop, before its bytes are).
+    func responseLeaving()
+
+    /// Owed responses that will never be written (their connection closed).
+    func responsesAbandoned(_ count: Int)
+
+    /// Writes every line handed over so far before returning. The runtime calls it before the process exits.
+    func flush()
 }
 
 extension LineOutput {
@@ -22,8 +30,15 @@ extension LineOutput {
         writeLine(Array(line))
     }
 
-    /// Writes the lines at once, with ``writeLine(bytes:)``.
-    public func writeLine(bytes line: UnsafeRawBufferPointer, beforeLaterTasksOf eventLoop: any EventLoop) {
-        writeLine(bytes: line)
-    }
+    /// Does nothing.
+    public func responseOwed() {}
+
+    /// Does nothing.
+    public func responseLeaving() {}
+
+    /// Does nothing.
+    public func responsesAbandoned(_ count: Int) {}
+
+    /// Does nothing.
+    public func flush() {}
 }

@@ -81,6 +81,7 @@ public struct FunctionRuntime: Sendable {
         }
         await engine.runPreStopIfNeeded()
         await engine.tracing.flush()
+        output.flush()
     }
 
     /// Makes `withSpan` use this runtime's tracer. An application that bootstrapped its own instrument first keeps it.

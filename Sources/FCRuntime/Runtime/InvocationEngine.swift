@@ -48,14 +48,11 @@ final class InvocationEngine: Sendable {
         await respond(to: route, request: request, headers: PlatformHeaders(request.headerFields), body: body)
     }
 
-    /// Answers one request whose route is known, whose body was collected and whose headers the server read. The
-    /// End line of an invocation is written ahead of any task submitted to `responseLoop` afterwards — the response.
-    func respond(
-        to route: Route, request: HTTPRequest, headers: PlatformHeaders, body: ByteBuffer, responseLoop: (any EventLoop)? = nil
-    ) async -> RuntimeResponse {
+    /// Answers one request whose route is known, whose body was collected and whose headers the server read.
+    func respond(to route: Route, request: HTTPRequest, headers: PlatformHeaders, body: ByteBuffer) async -> RuntimeResponse {
         switch route {
-        case .invoke: await invoke(headers: headers, event: body, responseLoop: responseLoop)
-        case .httpInvoke: await httpInvoke(request: request, headers: headers, body: body, responseLoop: responseLoop)
+        case .invoke: await invoke(headers: headers, event: body)
+        case .httpInvoke: await httpInvoke(request: request, headers: headers, body: body)
         case .initialize: await initialize(headers: headers)
         case .preFreeze: await lifecycle(.preFreeze, hook: registry.preFreeze, headers: headers)
         case .preStop: await preStop(headers: headers)
@@ -64,16 +61,16 @@ final class InvocationEngine: Sendable {
 
     // MARK: - Invocations
 
-    private func invoke(headers: PlatformHeaders, event: ByteBuffer, responseLoop: (any EventLoop)?) async -> RuntimeResponse {
+    private func invoke(headers: PlatformHeaders, event: ByteBuffer) async -> RuntimeResponse {
         let registry = self.registry
-        return await runInvocation(headers, type: "event", trigger: "other", responseLoop: responseLoop) { context in
+        return await runInvocation(headers, type: "event", trigger: "other") { context in
             let handler = try registry.eventHandler(for: context.function.handler)
             return .success(try await handler.handle(event, context: context))
         }
     }
 
     private func httpInvoke(
-        request: HTTPRequest, headers: PlatformHeaders, body: ByteBuffer, responseLoop: (any EventLoop)?
+        request: HTTPRequest, headers: PlatformHeaders, body: ByteBuffer
     ) async -> RuntimeResponse {
         let registry = self.registry
         let (path, query) = Self.splitPathAndQuery(request.path ?? "/")
@@ -82,7 +79,7 @@ final class InvocationEngine: Sendable {
             headers: request.headerFields.filter { !PlatformHeaders.isPlatformHeader($0.name.canonicalName) },
             body: body
         )
-        return await runInvocation(headers, type: "http", trigger: "http", responseLoop: responseLoop) { context in
+        return await runInvocation(headers, type: "http", trigger: "http") { context in
             let handler = try registry.httpHandler(for: context.function.handler)
             return Self.runtimeResponse(for: try await handler.handle(userRequest, context: context), logger: context.logger)
         }
@@ -92,7 +89,7 @@ final class InvocationEngine: Sendable {
     /// (`Invocation` span), runs it through the pipeline counted in flight — failed with the initializer's error
     /// when that failed — and follows its End line with the `FCInsights` record.
     private func runInvocation(
-        _ headers: PlatformHeaders, type: String, trigger: String, responseLoop: (any EventLoop)?,
+        _ headers: PlatformHeaders, type: String, trigger: String,
         _ body: @escaping @Sendable (FCContext) async throws -> RuntimeResponse
     ) async -> RuntimeResponse {
         let isColdStart = !coldStartClaimed.exchange(true, ordering: .relaxed)
@@ -124,8 +121,7 @@ final class InvocationEngine: Sendable {
                 insightsRecord(invocationContext, trace: trace, result: result, type: type, initializationDuration: initializationDuration)
                     .appendLine(to: &lines, cache: insightsLines)
             },
-            serviceContext: span == nil ? nil : invocationContext.serviceContext,
-            responseLoop: responseLoop
+            serviceContext: span == nil ? nil : invocationContext.serviceContext
         ) {
             if let initializerError { throw ReportedFunctionError(body: initializerError) }
             return try await body(invocationContext)

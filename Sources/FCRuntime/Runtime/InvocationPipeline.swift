@@ -4,8 +4,7 @@ import NIOCore
 /// The one place where every operation (event and HTTP invocations, the initializer, lifecycle hooks) is timed,
 /// framed by its FC Start/End lines, raced against its timeout and mapped to a response. A `trailer` (the
 /// `FCInsights` record of invocations, a complete line) is appended to the End line and leaves in the same write.
-/// Given the event loop that will send the response (`responseLoop`), the End line is handed to it, to be written
-/// ahead of the response together with whatever other lines are ready then.
+/// The End line is handed to the output before the operation returns, and so before its response is written.
 struct InvocationPipeline: Sendable {
     let output: any LineOutput
     /// Room reserved after the End line for its trailer (an `FCInsights` record is ~450 bytes).
@@ -28,7 +27,6 @@ struct InvocationPipeline: Sendable {
         timeout: Duration,
         trailer: (Result, inout ByteWriter) -> Void = { _, _ in },
         serviceContext: ServiceContext? = nil,
-        responseLoop: (any EventLoop)? = nil,
         _ body: @escaping @Sendable () async throws -> RuntimeResponse
     ) async -> Result {
         FCLogLine.startLineWriter(operation, requestID: context.requestID).withUnsafeBytes { output.writeLine(bytes: $0) }
@@ -61,11 +59,7 @@ struct InvocationPipeline: Sendable {
         // The End line and its record (FCInsights) leave in one write, so nothing can come between them.
         var lines = FCLogLine.endLineWriter(operation, requestID: context.requestID, outcome: outcome, extraCapacity: Self.trailerCapacity)
         trailer(result, &lines)
-        if let responseLoop {
-            lines.withUnsafeBytes { output.writeLine(bytes: $0, beforeLaterTasksOf: responseLoop) }
-        } else {
-            lines.withUnsafeBytes { output.writeLine(bytes: $0) }
-        }
+        lines.withUnsafeBytes { output.writeLine(bytes: $0) }
         return result
     }
 }

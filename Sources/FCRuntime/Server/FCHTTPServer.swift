@@ -15,14 +15,16 @@ enum FCHTTPServer {
         let configuration = engine.configuration
         let channel = HTTP1Channel(
             responder: { request, responseWriter, channel in
-                let response = await respond(to: request, engine: engine, responseLoop: channel.eventLoop)
+                let response = await respond(to: request, engine: engine)
                 let framed = Response(status: response.status, headers: response.headers, body: .init(byteBuffer: response.body))
                 try await responseWriter.write(response: framed.head, body: framed.body)
                 // A body too slow to arrive (a 408 of the runtime's, not a function's, which carries x-fc-status):
                 // its sender may trickle forever, so stop reading.
                 if response.status == .requestTimeout, response.headers[FCHeaderName.status] == nil { channel.close(promise: nil) }
             },
-            configuration: .init(idleTimeout: .nanoseconds(Int64(configuration.idleConnectionTimeout.nanoseconds)))
+            configuration: .init(
+                additionalChannelHandlers: [OwedResponsesHandler(output: engine.output)],
+                idleTimeout: .nanoseconds(Int64(configuration.idleConnectionTimeout.nanoseconds)))
         )
         return Server(
             childChannelSetup: channel,
@@ -40,8 +42,8 @@ enum FCHTTPServer {
         return logger
     }
 
-    /// Routes and answers one request; `responseLoop` is the event loop of its connection, which sends the response.
-    static func respond(to request: Request, engine: InvocationEngine, responseLoop: (any EventLoop)? = nil) async -> RuntimeResponse {
+    /// Routes and answers one request.
+    static func respond(to request: Request, engine: InvocationEngine) async -> RuntimeResponse {
         // One pass over the fields serves routing, body collection and the context.
         let headers = PlatformHeaders(request.headers)
         let route: Route
@@ -60,6 +62,6 @@ enum FCHTTPServer {
         } catch {
             return .rejection(.badRequest, ErrorBody(errorType: "InvalidRequestBody", errorMessage: "the request body could not be read"))
         }
-        return await engine.respond(to: route, request: request.head, headers: headers, body: body, responseLoop: responseLoop)
+        return await engine.respond(to: route, request: request.head, headers: headers, body: body)
     }
 }
