@@ -37,6 +37,7 @@ let package = Package(
         .target(
             name: "FCRuntime",
             dependencies: [
+                "CLineStream",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -52,6 +53,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `fopencookie`, which Swift's C library module leaves out: it routes `print` into the runtime's lines.
+        .target(name: "CLineStream"),
         .executableTarget(
             name: "hello",
             dependencies: ["FCRuntime"],

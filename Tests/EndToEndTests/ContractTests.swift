@@ -40,6 +40,30 @@ import Testing
         ])
     }
 
+    /// While a long invocation keeps a second response owed, the runtime holds its lines; what `print` writes meanwhile
+    /// is held with them, so each printed line stays between its invocation's Start and End lines.
+    @Test func printedLinesKeepTheirPlaceWhileLinesAreHeld() async throws {
+        let function = try await FunctionProcess()
+        defer { function.kill() }
+        let client = FCClient(port: function.port)
+        async let sleeper = client.invoke("sleep", event: #"{"ms": 1500}"#, requestID: "req-sleeper")
+        try await function.waitForLine { $0 == "FC Invoke Start RequestId: req-sleeper" }
+        let ids = (0..<20).map { "req-held-print-\($0)" }
+        for id in ids {
+            let reply = try await client.invoke("print", event: id, requestID: id)
+            #expect(reply.status == 200)
+        }
+        #expect(try await sleeper.status == 200)
+        try await function.waitForLine { $0 == "FC Invoke End RequestId: req-sleeper" }
+        let lines = function.stdoutLines
+        for id in ids {
+            let start = lines.firstIndex(of: "FC Invoke Start RequestId: \(id)")
+            let printed = lines.firstIndex(of: "printed: \(id)")
+            let end = lines.firstIndex(of: "FC Invoke End RequestId: \(id)")
+            #expect(start != nil && printed != nil && end != nil && start! < printed! && printed! < end!, "\(id): \(String(describing: start)) \(String(describing: printed)) \(String(describing: end))")
+        }
+    }
+
     @Test func theContextCarriesEveryHeader() async throws {
         let function = try await FunctionProcess(environment: ["FC_INSTANCE_ID": "c-instance-1"])
         defer { function.kill() }

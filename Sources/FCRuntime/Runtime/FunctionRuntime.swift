@@ -46,7 +46,12 @@ public struct FunctionRuntime: Sendable {
     /// An invalid configuration or a port that cannot be bound prints one line to standard error and exits the
     /// process with status 1.
     public func run() async {
-        StandardOutputBuffering.makeLineBuffered()
+        // `print` joins the runtime's lines only when these go to standard output; a custom output leaves it alone.
+        if let standardOutput = output as? FileDescriptorLineOutput, standardOutput === FileDescriptorLineOutput.standardOutput {
+            StandardOutputRouting.route(to: standardOutput)
+        } else {
+            StandardOutputRouting.route(to: nil)
+        }
         let configuration: RuntimeConfiguration
         switch configurationResult {
         case .success(let value): configuration = value
