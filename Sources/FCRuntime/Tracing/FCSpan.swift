@@ -20,19 +20,15 @@ public final class FCSpan: Tracing.Span {
     public let kind: SpanKind
     let active: ActiveSpan?
     let startNanoseconds: UInt64
-    /// Attributes set by the runtime at creation (not visible through ``attributes``).
-    let runtimeAttributes: [(String, SpanAttribute)]
     private let recording: Mutex<Recording>
 
     init(
-        _ name: String, active: ActiveSpan?, kind: SpanKind, startNanoseconds: UInt64, context: ServiceContext,
-        runtimeAttributes: [(String, SpanAttribute)] = []
+        _ name: String, active: ActiveSpan?, kind: SpanKind, startNanoseconds: UInt64, context: ServiceContext
     ) {
         self.active = active
         self.kind = kind
         self.startNanoseconds = startNanoseconds
         self.context = context
-        self.runtimeAttributes = runtimeAttributes
         self.recording = Mutex(Recording(name: name))
     }
 
@@ -101,7 +97,7 @@ public final class FCSpan: Tracing.Span {
             return FinishedSpan(
                 traceID: active.traceID, spanID: active.spanID, parentSpanID: active.parentSpanID, flags: active.flags,
                 name: state.name, kind: kind, startNanoseconds: startNanoseconds, endNanoseconds: endNanoseconds,
-                runtimeAttributes: runtimeAttributes, attributes: state.attributes, events: state.events, status: state.status, links: state.links)
+                runtimeAttributes: .none, attributes: state.attributes, events: state.events, status: state.status, links: state.links)
         }
         if let finished {
             sink.exporter.enqueue(finished, to: sink.destination)

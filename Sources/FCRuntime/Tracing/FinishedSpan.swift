@@ -30,7 +30,7 @@ final class FinishedSpan: Sendable {
     let startNanoseconds: UInt64
     let endNanoseconds: UInt64
     /// Attributes the runtime set for this span alone (request id, cold start, …).
-    let runtimeAttributes: [(String, SpanAttribute)]
+    let runtimeAttributes: RuntimeAttributes
     /// Attributes set through the `Span` API.
     let attributes: SpanAttributes
     let events: [SpanEvent]
@@ -39,7 +39,7 @@ final class FinishedSpan: Sendable {
 
     init(
         traceID: TraceIdentifier, spanID: UInt64, parentSpanID: UInt64, flags: UInt8, name: String, kind: SpanKind,
-        startNanoseconds: UInt64, endNanoseconds: UInt64, runtimeAttributes: [(String, SpanAttribute)], attributes: SpanAttributes,
+        startNanoseconds: UInt64, endNanoseconds: UInt64, runtimeAttributes: RuntimeAttributes, attributes: SpanAttributes,
         events: [SpanEvent], status: SpanStatus?, links: [Link]
     ) {
         self.traceID = traceID
@@ -58,7 +58,7 @@ final class FinishedSpan: Sendable {
     }
 
     /// Every attribute, in encoding order: the runtime's, then the span API's.
-    var allAttributes: [(String, SpanAttribute)] { runtimeAttributes + attributes.pairs }
+    var allAttributes: [(String, SpanAttribute)] { runtimeAttributes.pairs + attributes.pairs }
 
     var durationNanoseconds: UInt64 { endNanoseconds >= startNanoseconds ? endNanoseconds - startNanoseconds : 0 }
 

@@ -9,7 +9,7 @@ struct RuntimeSpan: Sendable {
     let kind: SpanKind
     let active: ActiveSpan
     let startNanoseconds: UInt64
-    let runtimeAttributes: [(String, SpanAttribute)]
+    let runtimeAttributes: RuntimeAttributes
 
     /// Whether the span is exported (its trace is sampled and has a collector).
     var isRecorded: Bool { active.sink != nil }
@@ -27,7 +27,7 @@ struct RuntimeSpan: Sendable {
         var attributes = runtimeAttributes
         var status: SpanStatus?
         if let error {
-            attributes.append(("error.type", .string(error.errorType)))
+            attributes.errorType = error.errorType
             status = SpanStatus(code: .error, message: "\(error.errorType): \(error.errorMessage)")
         }
         let finished = FinishedSpan(

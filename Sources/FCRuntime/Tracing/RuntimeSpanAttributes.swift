@@ -30,18 +30,13 @@ enum RuntimeSpanAttributes {
     }
 
     /// The `Invocation` span's own attributes.
-    static func invocation(_ context: FCContext, trigger: String) -> [(String, SpanAttribute)] {
-        [
-            ("faas.invocation_id", .string(context.requestID)),
-            ("fc.request_id", .string(context.requestID)),
-            ("faas.trigger", .string(trigger)),
-            ("faas.coldstart", .bool(context.isColdStart)),
-        ]
+    static func invocation(_ context: FCContext, trigger: String) -> RuntimeAttributes {
+        RuntimeAttributes(requestID: context.requestID, isInvocation: true, trigger: trigger, coldStart: context.isColdStart)
     }
 
     /// The `Initializer` span's own attributes.
-    static func initializer(_ context: FCContext) -> [(String, SpanAttribute)] {
-        [("fc.request_id", .string(context.requestID))]
+    static func initializer(_ context: FCContext) -> RuntimeAttributes {
+        RuntimeAttributes(requestID: context.requestID)
     }
 
     /// The function's resource attributes (sent with the process, once per batch).

@@ -60,7 +60,7 @@ final class RuntimeTracing: Sendable {
         guard ready != 0, !runtimeInitializationReported.exchange(true, ordering: .relaxed) else { return }
         let span = decision.startSpan(
             "RuntimeInitialization", spanID: SpanIDGenerator.next(), parentSpanID: decision.parentOfRuntimeSpans, kind: .internal,
-            startNanoseconds: processStartNanoseconds, runtimeAttributes: [("fc.runtime.version", .string(RuntimeVersion.current))])
+            startNanoseconds: processStartNanoseconds, runtimeAttributes: RuntimeAttributes(runtimeVersion: RuntimeVersion.current))
         span.end(atNanoseconds: ready)
     }
 
@@ -142,7 +142,7 @@ final class TraceDecision: Sendable {
     func startSpan(
         _ name: String, spanID: UInt64, parentSpanID: UInt64, kind: SpanKind,
         startNanoseconds: UInt64 = DefaultTracerClock.now.nanosecondsSinceEpoch,
-        runtimeAttributes: [(String, SpanAttribute)] = []
+        runtimeAttributes: RuntimeAttributes = .none
     ) -> RuntimeSpan {
         let active = ActiveSpan(
             traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, flags: flags, traceState: traceState, baggage: baggage,

@@ -8,7 +8,7 @@ import Tracing
     private func span(_ id: UInt64) -> FinishedSpan {
         FinishedSpan(
             traceID: TraceIdentifier(high: 0, low: 1), spanID: id, parentSpanID: 0, flags: 1, name: "s\(id)", kind: .internal,
-            startNanoseconds: 1, endNanoseconds: 2, runtimeAttributes: [], attributes: [:], events: [], status: nil, links: [])
+            startNanoseconds: 1, endNanoseconds: 2, runtimeAttributes: .none, attributes: [:], events: [], status: nil, links: [])
     }
 
     @Test func aFullQueueDropsTheOldestSpansAndCountsThem() {

@@ -110,9 +110,11 @@ enum JaegerThriftEncoder {
             }
         }
         writer.listHeader(of: .structure, count: span.runtimeAttributes.count + span.attributes.count + 1 + statusTags.count)
-        for (key, value) in span.runtimeAttributes { writeTag(key, value, to: &writer) }
+        span.runtimeAttributes.forEach(
+            string: { key, value in writeStringTag(key, value, to: &writer) },
+            bool: { key, value in writeBoolTag(key, value, to: &writer) })
         span.attributes.forEach { key, value in writeTag(key, value, to: &writer) }
-        writeTag("span.kind", .string(span.kindName), to: &writer)
+        writeStringTag("span.kind", span.kindName, to: &writer)
         for (key, value) in statusTags { writeTag(key, value, to: &writer) }
     }
 
@@ -145,6 +147,26 @@ enum JaegerThriftEncoder {
             writer.field(.string, id: 3)
             writer.string(SpanAttributeText.string(value))
         }
+        writer.stop()
+    }
+
+    /// A string `Tag` with a constant key.
+    private static func writeStringTag(_ key: StaticString, _ value: String, to writer: inout ThriftBinaryWriter) {
+        writer.field(.string, id: 1)
+        writer.string(key)
+        writeTagType(.string, to: &writer)
+        writer.field(.string, id: 3)
+        writer.string(value)
+        writer.stop()
+    }
+
+    /// A boolean `Tag` with a constant key.
+    private static func writeBoolTag(_ key: StaticString, _ value: Bool, to writer: inout ThriftBinaryWriter) {
+        writer.field(.string, id: 1)
+        writer.string(key)
+        writeTagType(.bool, to: &writer)
+        writer.field(.bool, id: 5)
+        writer.bool(value)
         writer.stop()
     }
 

@@ -45,6 +45,12 @@ struct ThriftBinaryWriter: ~Copyable {
     /// Bytes already in Thrift's encoding (for example pre-encoded structs).
     mutating func append(_ encoded: [UInt8]) { writer.append(encoded) }
 
+    /// A constant UTF-8 string.
+    mutating func string(_ value: StaticString) {
+        writer.appendBigEndian(UInt32(truncatingIfNeeded: value.utf8CodeUnitCount))
+        writer.append(value)
+    }
+
     /// A UTF-8 string (Thrift `string` and `binary` share this form).
     mutating func string(_ value: String) {
         writer.appendBigEndian(UInt32(truncatingIfNeeded: value.utf8.count))
