@@ -231,7 +231,7 @@ import Testing
         let health = HealthCheck(function)
         try await health.verify("start")
         let pid = function.processID
-        let descriptorsBefore = ProcessProbe.openDescriptors(pid)
+        let descriptorsBefore = try await ProcessProbe.settledDescriptors(pid)  // the health check's socket may still be closing
         let memoryBefore = ProcessProbe.memory(pid).resident
 
         // Ten clients give up while their (slow) invocations run.
