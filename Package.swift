@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "FCRuntime",
             dependencies: [
-                "CLineStream",
+                "CRuntimeSupport",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -53,8 +53,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // `fopencookie`, which Swift's C library module leaves out: it routes `print` into the runtime's lines.
-        .target(name: "CLineStream"),
+        // The C the runtime needs: `fopencookie` (Swift's C library module leaves it out), which routes `print` into the
+        // runtime's lines, and a fatal-signal hook that writes held lines before a crash ends the process.
+        .target(name: "CRuntimeSupport"),
         .executableTarget(
             name: "hello",
             dependencies: ["FCRuntime"],

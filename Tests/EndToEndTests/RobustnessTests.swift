@@ -4,6 +4,21 @@ import Testing
 
 /// Concurrency, log framing and hygiene under hostile input, against the real process.
 @Suite struct RobustnessTests {
+    /// A crash while lines are held (a long invocation keeps a second response owed) still writes them: the crashing
+    /// invocation's Start line, held at that moment, is in the output after the process died.
+    @Test func aCrashWritesOutTheLinesHeldAtThatMoment() async throws {
+        let function = try await FunctionProcess()
+        defer { function.kill() }
+        let client = FCClient(port: function.port)
+        async let sleeper = try? await client.invoke("sleep", event: #"{"ms": 5000}"#, requestID: "req-held-sleeper")
+        try await function.waitForLine { $0 == "FC Invoke Start RequestId: req-held-sleeper" }
+        _ = try? await client.invoke("crash", event: "crash", requestID: "req-crash-held")
+        let status = try await function.waitForExit(timeout: .seconds(20))
+        #expect(status != 0, "the process should have crashed")
+        #expect(function.stdoutLines.contains("FC Invoke Start RequestId: req-crash-held"), "the held Start line was lost")
+        _ = await sleeper
+    }
+
     /// Whether a stdout line has one of the shapes the runtime writes.
     static func isWellFormed(_ line: String) -> Bool {
         line.wholeMatch(of: /FC (?:Invoke|Initialize|PreFreeze|PreStop) (?:Start|End) RequestId: [^\n]+/) != nil

@@ -20,8 +20,9 @@ import Synchronization
 ///   ``holdLimit``, once 16 KiB are held, or — at the latest — before the last owed response leaves, so nothing is
 ///   stranded when FC freezes the instance.
 ///
-/// If the process dies, the lines held at that moment are lost: at most ``holdLimit``'s worth, and only while several
-/// invocations were in flight.
+/// When the runtime serves, a crash (a fatal signal) writes the held lines before the process ends
+/// (``writeHeldLinesBeforeDying()``); only a kill it cannot catch (SIGKILL, the OOM killer) loses them: at most
+/// ``holdLimit``'s worth, and only while several invocations were in flight.
 public final class FileDescriptorLineOutput: LineOutput, @unchecked Sendable {
     /// The process's standard output.
     public static let standardOutput = FileDescriptorLineOutput(fileDescriptor: 1)
@@ -129,6 +130,26 @@ public final class FileDescriptorLineOutput: LineOutput, @unchecked Sendable {
         isWriting = true
         lock.unlock()
         writeQueuedLines(afterWriting: 0)
+    }
+
+    /// For a fatal-signal handler: writes what is queued with plain `write` calls and allocates nothing. Waits (up
+    /// to ~100 ms) for a writer in progress to finish first, so that no line is split; gives up if the lock stays
+    /// taken (the dying thread may hold it).
+    func writeHeldLinesBeforeDying() {
+        var requestedPause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+        for _ in 0..<100 {
+            if lock.tryLock() {
+                if !isWriting {
+                    isWriting = true  // for good: nothing else may write after this
+                    queued.withUnsafeBytes { writeFully($0) }
+                    queued.removeAll(keepingCapacity: true)
+                    lock.unlock()
+                    return
+                }
+                lock.unlock()
+            }
+            nanosleep(&requestedPause, nil)
+        }
     }
 
     /// The hold timer: writes the held lines unless a writer is at work (it takes them).

@@ -30,6 +30,9 @@ final class MutexWithCondition: @unchecked Sendable {
 
     func unlock() { pthread_mutex_unlock(mutex) }
 
+    /// Takes the mutex if it is free, without waiting; tells whether it did.
+    func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+
     /// Releases the mutex until ``broadcast()`` (or a spurious wake-up), then holds it again. Call it holding the
     /// mutex, in a loop that re-checks what it waits for.
     func wait() { pthread_cond_wait(condition, mutex) }

@@ -6,7 +6,7 @@
 #elseif canImport(Darwin)
 @preconcurrency import Darwin
 #endif
-@preconcurrency import CLineStream
+@preconcurrency import CRuntimeSupport
 
 /// Where the C standard output stream goes — the one Swift's `print` writes to.
 enum StandardOutputRouting {

@@ -49,6 +49,7 @@ public struct FunctionRuntime: Sendable {
         // `print` joins the runtime's lines only when these go to standard output; a custom output leaves it alone.
         if let standardOutput = output as? FileDescriptorLineOutput, standardOutput === FileDescriptorLineOutput.standardOutput {
             StandardOutputRouting.route(to: standardOutput)
+            FatalSignalFlush.install()
         } else {
             StandardOutputRouting.route(to: nil)
         }

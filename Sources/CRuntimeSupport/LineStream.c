@@ -1,7 +1,7 @@
 // fopencookie is a GNU extension: glibc declares it only with _GNU_SOURCE, which Swift's C library module does not
-// define; this file does, and is the only C in the package.
+// define; this file does.
 #define _GNU_SOURCE
-#include "CLineStream.h"
+#include "CRuntimeSupport.h"
 
 FILE *c_line_stream_open(void *cookie, c_line_stream_write write) {
 #if defined(__linux__)
