@@ -21,7 +21,7 @@ enum JaegerExpectation {
         for link in span.links {
             references.append(.init(type: 1, traceIDLow: signed(link.traceID.low), traceIDHigh: signed(link.traceID.high), spanID: signed(link.spanID)))
         }
-        var tags = (span.runtimeAttributes + span.attributes.entries).map(tag)
+        var tags = (span.runtimeAttributes.expectedEntries + span.attributes.entries).map(tag)
         let kind: String =
             switch span.kind {
             case .server: "server"

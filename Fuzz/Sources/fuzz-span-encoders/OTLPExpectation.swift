@@ -28,7 +28,7 @@ enum OTLPExpectation {
             "kind": .value(.integer(kindNumber(span.kind))),
             "startTimeUnixNano": text("\(span.startNanoseconds)"),
             "endTimeUnixNano": text("\(span.endNanoseconds)"),
-            "attributes": attributes(span.runtimeAttributes + span.attributes.entries),
+            "attributes": attributes(span.runtimeAttributes.expectedEntries + span.attributes.entries),
         ]
         if span.parentSpanID != 0 { members["parentSpanId"] = text(hex(span.parentSpanID)) }
         if !span.events.isEmpty {

@@ -21,7 +21,7 @@ extension FuzzInput {
         let kind = spanKind()
         let start = uint64()
         let end = bool() ? start &+ UInt64(byte()) * 1_000_017 : uint64()
-        let runtimeAttributes = attributePairs(maxCount: 3)
+        let runtimeAttributes = runtimeAttributes()
         let attributes = spanAttributes(maxCount: 5)
         let events = (0..<int(below: 3)).map { _ in spanEvent() }
         let status = spanStatus()
@@ -31,6 +31,33 @@ extension FuzzInput {
         return FinishedSpan(
             traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, flags: flags, name: name, kind: kind, startNanoseconds: start,
             endNanoseconds: end, runtimeAttributes: runtimeAttributes, attributes: attributes, events: events, status: status, links: links)
+    }
+}
+
+extension FuzzInput {
+    /// The runtime's own attributes, each present or not, with any text.
+    mutating func runtimeAttributes() -> RuntimeAttributes {
+        RuntimeAttributes(
+            requestID: bool() ? string(maxCount: 80) : nil, isInvocation: bool(), trigger: bool() ? string(maxCount: 20) : nil,
+            coldStart: bool() ? bool() : nil, runtimeVersion: bool() ? string(maxCount: 20) : nil,
+            errorType: bool() ? string(maxCount: 60) : nil)
+    }
+}
+
+extension RuntimeAttributes {
+    /// The tags a collector must read for these attributes, in order, spelled out here from the README's list of
+    /// runtime attributes (not taken from the runtime's own conversion).
+    var expectedEntries: [(String, SpanAttribute)] {
+        var entries: [(String, SpanAttribute)] = []
+        if let requestID {
+            if isInvocation { entries.append(("faas.invocation_id", .string(requestID))) }
+            entries.append(("fc.request_id", .string(requestID)))
+        }
+        if let trigger { entries.append(("faas.trigger", .string(trigger))) }
+        if let coldStart { entries.append(("faas.coldstart", .bool(coldStart))) }
+        if let runtimeVersion { entries.append(("fc.runtime.version", .string(runtimeVersion))) }
+        if let errorType { entries.append(("error.type", .string(errorType))) }
+        return entries
     }
 }
 
