@@ -139,6 +139,23 @@ import Testing
         #expect(pipe.lines == ["held"])
     }
 
+    /// The fatal-signal path writes what is held at once, and leaves the output working should the process live on.
+    @Test func theFatalSignalPathWritesHeldLinesAndLeavesTheOutputWorking() {
+        let pipe = Pipe()
+        defer { pipe.closeEnds() }
+        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
+        output.responseOwed()
+        output.responseOwed()
+        Self.write("held start", to: output)
+        Self.write("held log", to: output)
+        #expect(pipe.lines.isEmpty)
+        output.writeHeldLinesBeforeDying()
+        #expect(pipe.lines == ["held start", "held log"])
+        output.responsesAbandoned(2)
+        Self.write("afterwards", to: output)
+        #expect(pipe.lines == ["held start", "held log", "afterwards"])
+    }
+
     /// A hold limit of zero never holds.
     @Test func aZeroHoldLimitWritesAtOnce() {
         let pipe = Pipe()

@@ -132,23 +132,22 @@ public final class FileDescriptorLineOutput: LineOutput, @unchecked Sendable {
         writeQueuedLines(afterWriting: 0)
     }
 
-    /// For a fatal-signal handler: writes what is queued with plain `write` calls and allocates nothing. Waits (up
-    /// to ~100 ms) for a writer in progress to finish first, so that no line is split; gives up if the lock stays
-    /// taken (the dying thread may hold it).
+    /// For a fatal-signal handler: becomes the writer and writes what is queued, allocating nothing. Waits (up to
+    /// ~100 ms) for a writer in progress to finish first, so that no line is split; gives up if the lock stays taken
+    /// (the dying thread may hold it). Should the process survive the signal, the output goes on as before.
     func writeHeldLinesBeforeDying() {
-        var requestedPause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+        var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
         for _ in 0..<100 {
             if lock.tryLock() {
                 if !isWriting {
-                    isWriting = true  // for good: nothing else may write after this
-                    queued.withUnsafeBytes { writeFully($0) }
-                    queued.removeAll(keepingCapacity: true)
+                    isWriting = true
                     lock.unlock()
+                    writeQueuedLines(afterWriting: 0)
                     return
                 }
                 lock.unlock()
             }
-            nanosleep(&requestedPause, nil)
+            nanosleep(&pause, nil)
         }
     }
 
