@@ -66,6 +66,14 @@ import Testing
     /// Long enough that no test below sees the hold timer unless it waits for it.
     private static let longHold: Duration = .seconds(600)
 
+    /// An output into `pipe` with two responses owed, so that it holds what it is given (until the far-off timer).
+    private static func holdingOutput(into pipe: Pipe) -> FileDescriptorLineOutput {
+        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: longHold)
+        output.responseOwed()
+        output.responseOwed()
+        return output
+    }
+
     /// With one response owed (one invocation at a time), every line is in the pipe when the call returns.
     @Test func withOneResponseOwedLinesLeaveAtOnce() {
         let pipe = Pipe()
@@ -85,9 +93,7 @@ import Testing
     @Test func heldLinesLeaveBeforeTheLastOwedResponse() {
         let pipe = Pipe()
         defer { pipe.closeEnds() }
-        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
-        output.responseOwed()
-        output.responseOwed()
+        let output = Self.holdingOutput(into: pipe)
         for line in ["start a", "start b", "end a"] { Self.write(line, to: output) }
         #expect(pipe.lines.isEmpty)
         output.responseLeaving()
@@ -114,9 +120,7 @@ import Testing
     @Test func heldLinesLeaveAtSixteenKibibytes() {
         let pipe = Pipe()
         defer { pipe.closeEnds() }
-        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
-        output.responseOwed()
-        output.responseOwed()
+        let output = Self.holdingOutput(into: pipe)
         let line = String(repeating: "y", count: 1023)  // 1 KiB with its newline
         for _ in 0..<15 { Self.write(line, to: output) }
         #expect(pipe.lines.isEmpty)
@@ -128,9 +132,7 @@ import Testing
     @Test func abandonedResponsesReleaseHeldLines() {
         let pipe = Pipe()
         defer { pipe.closeEnds() }
-        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
-        output.responseOwed()
-        output.responseOwed()
+        let output = Self.holdingOutput(into: pipe)
         output.responseOwed()
         Self.write("held", to: output)
         output.responsesAbandoned(2)
@@ -143,9 +145,7 @@ import Testing
     @Test func theFatalSignalPathWritesHeldLinesAndLeavesTheOutputWorking() {
         let pipe = Pipe()
         defer { pipe.closeEnds() }
-        let output = FileDescriptorLineOutput(fileDescriptor: pipe.writeEnd, holdLimit: Self.longHold)
-        output.responseOwed()
-        output.responseOwed()
+        let output = Self.holdingOutput(into: pipe)
         Self.write("held start", to: output)
         Self.write("held log", to: output)
         #expect(pipe.lines.isEmpty)
