@@ -47,8 +47,8 @@ public struct FunctionRuntime: Sendable {
     /// process with status 1.
     public func run() async {
         // `print` joins the runtime's lines only when these go to standard output; a custom output leaves it alone.
-        if let standardOutput = output as? FileDescriptorLineOutput, standardOutput === FileDescriptorLineOutput.standardOutput {
-            StandardOutputRouting.route(to: standardOutput)
+        if (output as? FileDescriptorLineOutput) === FileDescriptorLineOutput.standardOutput {
+            StandardOutputRouting.route(to: output)
             FatalSignalFlush.install()
         } else {
             StandardOutputRouting.route(to: nil)

@@ -1,7 +1,6 @@
 import HTTPTypes
 import Instrumentation
 import Logging
-import NIOCore
 import Synchronization
 import Tracing
 
@@ -69,9 +68,7 @@ final class InvocationEngine: Sendable {
         }
     }
 
-    private func httpInvoke(
-        request: HTTPRequest, headers: PlatformHeaders, body: ByteBuffer
-    ) async -> RuntimeResponse {
+    private func httpInvoke(request: HTTPRequest, headers: PlatformHeaders, body: ByteBuffer) async -> RuntimeResponse {
         let registry = self.registry
         let (path, query) = Self.splitPathAndQuery(request.path ?? "/")
         let userRequest = FCHTTPRequest(

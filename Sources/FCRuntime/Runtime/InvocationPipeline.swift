@@ -1,5 +1,4 @@
 import Instrumentation
-import NIOCore
 
 /// The one place where every operation (event and HTTP invocations, the initializer, lifecycle hooks) is timed,
 /// framed by its FC Start/End lines, raced against its timeout and mapped to a response. A `trailer` (the

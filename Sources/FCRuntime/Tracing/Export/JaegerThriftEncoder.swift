@@ -135,17 +135,11 @@ enum JaegerThriftEncoder {
             writer.field(.double, id: 4)
             writer.double(number)
         case .bool(let flag):
-            writeTagType(.bool, to: &writer)
-            writer.field(.bool, id: 5)
-            writer.bool(flag)
+            writeBoolValue(flag, to: &writer)
         case .string(let text):
-            writeTagType(.string, to: &writer)
-            writer.field(.string, id: 3)
-            writer.string(text)
+            writeStringValue(text, to: &writer)
         default:
-            writeTagType(.string, to: &writer)
-            writer.field(.string, id: 3)
-            writer.string(SpanAttributeText.string(value))
+            writeStringValue(SpanAttributeText.string(value), to: &writer)
         }
         writer.stop()
     }
@@ -154,9 +148,7 @@ enum JaegerThriftEncoder {
     private static func writeStringTag(_ key: StaticString, _ value: String, to writer: inout ThriftBinaryWriter) {
         writer.field(.string, id: 1)
         writer.string(key)
-        writeTagType(.string, to: &writer)
-        writer.field(.string, id: 3)
-        writer.string(value)
+        writeStringValue(value, to: &writer)
         writer.stop()
     }
 
@@ -164,10 +156,22 @@ enum JaegerThriftEncoder {
     private static func writeBoolTag(_ key: StaticString, _ value: Bool, to writer: inout ThriftBinaryWriter) {
         writer.field(.string, id: 1)
         writer.string(key)
+        writeBoolValue(value, to: &writer)
+        writer.stop()
+    }
+
+    /// A `Tag`'s type and value fields for a string value.
+    private static func writeStringValue(_ value: String, to writer: inout ThriftBinaryWriter) {
+        writeTagType(.string, to: &writer)
+        writer.field(.string, id: 3)
+        writer.string(value)
+    }
+
+    /// A `Tag`'s type and value fields for a boolean value.
+    private static func writeBoolValue(_ value: Bool, to writer: inout ThriftBinaryWriter) {
         writeTagType(.bool, to: &writer)
         writer.field(.bool, id: 5)
         writer.bool(value)
-        writer.stop()
     }
 
     /// `Tag.vType`.
