@@ -25,8 +25,11 @@ build=(swift build --package-path Fuzz --scratch-path "$scratch" -c debug --sani
 echo "== building the fuzz targets"
 log="$work/build.log"
 mkdir -p "$work"
-"${build[@]}" 2>&1 | tee "$log" | grep -E 'error:|/Fuzz/Sources/.*warning:|Build complete' || true
-[ "${PIPESTATUS[0]}" -eq 0 ] || { echo "error: the fuzz targets do not build (see $log)" >&2; exit 1; }
+# The build's own status, taken before anything else runs (under pipefail, `cmd | grep || true` would hide it).
+status=0
+"${build[@]}" > "$log" 2>&1 || status=$?
+grep -E 'error:|/Fuzz/Sources/.*warning:|Build complete' "$log" || true
+[ "$status" -eq 0 ] || { echo "error: the fuzz targets do not build (see $log)" >&2; exit 1; }
 if grep -E '^/.*/Fuzz/Sources/[^ ]*: warning:' "$log"; then
   echo "error: the warnings above are in the fuzz targets" >&2
   exit 1
