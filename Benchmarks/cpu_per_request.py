@@ -8,8 +8,10 @@ says *where* a configuration's cost lands (in the server, in the log reader, in 
 after another in interleaved rounds, as in bench.py; the median round is reported.
 
 Usage: Benchmarks/cpu_per_request.py [--contenders a,b] [--rounds N] [--connections K] [--seconds S] [--binary NAME=PATH]
+                                    [--traced-binary NAME=PATH]
 Contenders: swift-fc-runtime, records-off, tracing-on, hummingbird-core, hummingbird-core-lines, hummingbird-app, and
-any function binary named with --binary (repeatable; e.g. a build of an earlier commit, to compare two builds).
+any function binary named with --binary (repeatable; e.g. a build of an earlier commit, to compare two builds), or
+with --traced-binary to run it configured as tracing-on is.
 Needs wrk and the release builds (`swift build -c release --static-swift-stdlib`; the Application echo under
 Benchmarks/Peers/hummingbird-app, which bench.py builds).
 """
@@ -86,6 +88,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=6)
     parser.add_argument("--binary", action="append", default=[], metavar="NAME=PATH",
                         help="another function binary to measure, as contender NAME")
+    parser.add_argument("--traced-binary", action="append", default=[], metavar="NAME=PATH",
+                        help="another function binary to measure configured as tracing-on is, as contender NAME")
     arguments = parser.parse_args()
 
     bin_path = release_path(ROOT)
@@ -107,6 +111,9 @@ def main():
     for item in arguments.binary:
         name, path = item.split("=", 1)
         table[name] = ([os.path.abspath(path)], {})
+    for item in arguments.traced_binary:
+        name, path = item.split("=", 1)
+        table[name] = ([os.path.abspath(path)], table["tracing-on"][1])
     names = arguments.contenders.split(",")
     results = {name: [] for name in names}
     try:
