@@ -13,7 +13,7 @@ enum LineText {
     /// Appends `text` with control characters escaped. Text without any (request ids, names: nearly every value)
     /// is appended in one copy.
     static func appendEscaped(_ text: String, to writer: inout ByteWriter) {
-        if appendVerbatim(text, to: &writer, unlessAny: needsEscaping) { return }
+        if appendVerbatim(text, to: &writer, unlessAny: needsEscaping, wordMayHoldAny: mayNeedEscaping) { return }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\n"): writer.append(UInt8(ascii: "\\"), UInt8(ascii: "n"))
@@ -34,12 +34,21 @@ enum LineText {
         byte < 0x20 && byte != UInt8(ascii: "\t") || byte == 0x7F
     }
 
-    /// Appends `text`'s UTF-8 in one copy when none of its bytes `needsEscaping`, and tells whether it did; an
-    /// escaper falls back to its byte-by-byte path when not (nothing was appended then).
+    /// Whether any of the 8 bytes in `word` may need escaping (tabs count here; the byte test decides).
     @inline(__always)
-    static func appendVerbatim(_ text: String, to writer: inout ByteWriter, unlessAny needsEscaping: (UInt8) -> Bool) -> Bool {
+    static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        WordScan.anyByte(of: word, below: 0x20) || WordScan.anyByte(of: word, equalTo: 0x7F)
+    }
+
+    /// Appends `text`'s UTF-8 in one copy when none of its bytes `needsEscaping`, and tells whether it did; an
+    /// escaper falls back to its byte-by-byte path when not (nothing was appended then). The bytes are checked a
+    /// word at a time with `wordMayHoldAny`, which must be true for every word that holds such a byte.
+    @inline(__always)
+    static func appendVerbatim(
+        _ text: String, to writer: inout ByteWriter, unlessAny needsEscaping: (UInt8) -> Bool, wordMayHoldAny: (UInt64) -> Bool
+    ) -> Bool {
         text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            for byte in utf8 where needsEscaping(byte) { return false }
+            guard WordScan.noneIsSpecial(utf8, wordMayHoldSpecial: wordMayHoldAny, special: needsEscaping) else { return false }
             writer.append(utf8)
             return true
         } ?? false

@@ -108,7 +108,7 @@ struct RecordJSON: ~Copyable {
     /// Appends `value` as a JSON string literal. A value with nothing to escape is appended in one copy.
     static func appendQuoted(_ value: String, to writer: inout ByteWriter) {
         writer.append(UInt8(ascii: "\""))
-        if LineText.appendVerbatim(value, to: &writer, unlessAny: Self.needsQuoting) {
+        if LineText.appendVerbatim(value, to: &writer, unlessAny: Self.needsQuoting, wordMayHoldAny: Self.mayNeedQuoting) {
             writer.append(UInt8(ascii: "\""))
             return
         }
@@ -126,6 +126,13 @@ struct RecordJSON: ~Copyable {
             }
         }
         writer.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the 8 bytes in `word` is one that ``needsQuoting``.
+    @inline(__always)
+    static func mayNeedQuoting(_ word: UInt64) -> Bool {
+        WordScan.anyByte(of: word, below: 0x20) || WordScan.anyByte(of: word, equalTo: 0x7F)
+            || WordScan.anyByte(of: word, equalTo: UInt8(ascii: "\"")) || WordScan.anyByte(of: word, equalTo: UInt8(ascii: "\\"))
     }
 
     /// Bytes a JSON string cannot hold as they are (and control characters, which a log line must not hold).
