@@ -138,6 +138,12 @@ struct ByteWriter: ~Copyable {
         count = HexDigits.write(value, minimumDigits: minimumDigits, into: UnsafeMutableBufferPointer(start: base, count: capacity), at: count)
     }
 
+    /// Lets `body` store up to `maxCount` bytes in place; it returns how many it stored.
+    mutating func append(atMost maxCount: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        reserve(maxCount)
+        count &+= body(UnsafeMutableBufferPointer(start: base + count, count: maxCount))
+    }
+
     /// Calls `body` with the bytes written so far.
     func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         try body(UnsafeBufferPointer(start: base, count: count))

@@ -22,10 +22,24 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
         self.flags = flags
     }
 
+    /// A span context of a trace this runtime started: its ids come from ``SpanIDGenerator``, which never yields 0.
+    init(generated traceID: TraceIdentifier, spanID: UInt64, parentSpanID: UInt64, flags: UInt8) {
+        self.traceIDHigh = traceID.high
+        self.traceIDLow = traceID.low
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.flags = flags
+    }
+
     /// Parses the header form, throwing a ``SpanContextParsingError`` that says what is wrong.
     public init(parsing text: String) throws(SpanContextParsingError) {
-        // On the UTF-8 bytes, without splitting into substrings: this runs for every traced invocation.
         var text = text
+        // A well-formed value (every one FC sends) is read in one pass; anything else goes through the checks below,
+        // which name the rule broken.
+        if let parsed = text.withUTF8(Self.wellFormed) {
+            self = parsed
+            return
+        }
         let result = text.withUTF8 { bytes in Result { () throws(SpanContextParsingError) -> (UInt64, UInt64, UInt64, UInt64, UInt64) in
             // The first three colons' positions and the number of colons, without an array of parts.
             var colons = 0
@@ -86,21 +100,66 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
     /// id, a 16-digit span id, the parent and flags without padding.
     static func headerValue(traceIDHigh: UInt64, traceIDLow: UInt64, spanID: UInt64, parentSpanID: UInt64, flags: UInt8) -> String {
         // Written into one buffer: joining seven strings cost ~2,000 instructions on every traced invocation's record.
-        String(unsafeUninitializedCapacity: 32 + 1 + 16 + 1 + 16 + 1 + 2) { buffer in
-            var count = 0
-            if traceIDHigh != 0 { count = HexDigits.write(traceIDHigh, minimumDigits: 16, into: buffer, at: count) }
-            count = HexDigits.write(traceIDLow, minimumDigits: 16, into: buffer, at: count)
-            buffer[count] = UInt8(ascii: ":")
-            count = HexDigits.write(spanID, minimumDigits: 16, into: buffer, at: count + 1)
-            buffer[count] = UInt8(ascii: ":")
-            count = HexDigits.write(parentSpanID, minimumDigits: 1, into: buffer, at: count + 1)
-            buffer[count] = UInt8(ascii: ":")
-            return HexDigits.write(UInt64(flags), minimumDigits: 1, into: buffer, at: count + 1)
+        String(unsafeUninitializedCapacity: maxHeaderValueLength) { buffer in
+            writeHeaderValue(traceIDHigh: traceIDHigh, traceIDLow: traceIDLow, spanID: spanID, parentSpanID: parentSpanID, flags: flags, into: buffer)
         }
+    }
+
+    /// Appends ``headerValue`` to `writer` without building the string.
+    func appendHeaderValue(to writer: inout ByteWriter) {
+        writer.append(atMost: Self.maxHeaderValueLength) { buffer in
+            Self.writeHeaderValue(
+                traceIDHigh: traceIDHigh, traceIDLow: traceIDLow, spanID: spanID, parentSpanID: parentSpanID, flags: flags, into: buffer)
+        }
+    }
+
+    /// The longest header form: a 32-digit trace id, 16-digit span and parent ids, 2-digit flags and three colons.
+    private static let maxHeaderValueLength = 32 + 1 + 16 + 1 + 16 + 1 + 2
+
+    /// Stores the header form at the start of `buffer` (``maxHeaderValueLength`` bytes); returns its length.
+    private static func writeHeaderValue(
+        traceIDHigh: UInt64, traceIDLow: UInt64, spanID: UInt64, parentSpanID: UInt64, flags: UInt8, into buffer: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int {
+        var count = 0
+        if traceIDHigh != 0 { count = HexDigits.write(traceIDHigh, minimumDigits: 16, into: buffer, at: count) }
+        count = HexDigits.write(traceIDLow, minimumDigits: 16, into: buffer, at: count)
+        buffer[count] = UInt8(ascii: ":")
+        count = HexDigits.write(spanID, minimumDigits: 16, into: buffer, at: count + 1)
+        buffer[count] = UInt8(ascii: ":")
+        count = HexDigits.write(parentSpanID, minimumDigits: 1, into: buffer, at: count + 1)
+        buffer[count] = UInt8(ascii: ":")
+        return HexDigits.write(UInt64(flags), minimumDigits: 1, into: buffer, at: count + 1)
     }
 
     /// Same as ``headerValue``.
     public var description: String { headerValue }
+
+    /// The context in `bytes` when it is well formed, read in one pass: four colon-separated hex parts of 1–32,
+    /// 1–16, 1–16 and 1–2 digits, with non-zero trace and span ids. `nil` for anything else.
+    private static func wellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> JaegerSpanContext? {
+        var index = 0
+        /// The hex part starting at `index`, up to the next colon (skipped) or the end: its value's low and high
+        /// 64 bits; `nil` when it is empty, longer than `maxDigits` or not hex.
+        func part(maxDigits: Int, last: Bool) -> (low: UInt64, high: UInt64)? {
+            let start = index
+            var (low, high) = (UInt64(0), UInt64(0))
+            while index < bytes.count, bytes[index] != UInt8(ascii: ":") {
+                guard let digit = hexDigitValue(bytes[index]) else { return nil }
+                high = high << 4 | low >> 60
+                low = low << 4 | UInt64(digit)
+                index &+= 1
+            }
+            let digits = index &- start
+            guard digits > 0, digits <= maxDigits, last == (index == bytes.count) else { return nil }
+            index &+= 1
+            return (low, high)
+        }
+        guard let trace = part(maxDigits: 32, last: false), let span = part(maxDigits: 16, last: false),
+            let parent = part(maxDigits: 16, last: false), let flags = part(maxDigits: 2, last: true)
+        else { return nil }
+        return JaegerSpanContext(
+            traceIDHigh: trace.high, traceIDLow: trace.low, spanID: span.low, parentSpanID: parent.low, flags: UInt8(truncatingIfNeeded: flags.low))
+    }
 
     private static func parseHex(
         _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, field: String, maxDigits: Int

@@ -39,6 +39,12 @@ import Testing
         #expect(context.isFirehose)
     }
 
+    @Test func acceptsUpperCaseAndEveryPartAtItsLongest() throws {
+        let context = try JaegerSpanContext(parsing: "ABCDEF0123456789ABCDEF0123456789:FEDCBA9876543210:FFFFFFFFFFFFFFFF:FF")
+        #expect(context.traceIDHigh == 0xABCD_EF01_2345_6789 && context.traceIDLow == 0xABCD_EF01_2345_6789)
+        #expect(context.spanID == 0xFEDC_BA98_7654_3210 && context.parentSpanID == .max && context.flags == 0xFF)
+    }
+
     @Test func parentZeroMeansNone() throws {
         #expect(try JaegerSpanContext(parsing: "1:2:0:1").parentSpanID == 0)
     }
@@ -60,6 +66,10 @@ import Testing
         ("1:0:0:1", .zeroID("span id")),
         ("1:-2:0:1", .notHex(field: "span id")),
         (" 1:2:0:1", .notHex(field: "trace id")),
+        ("1:2:0:1:", .wrongPartCount(5)),
+        (":", .wrongPartCount(2)),
+        ("1:2:0:1\n", .notHex(field: "flags")),
+        ("1:2:00000000000000001:1", .tooLong(field: "parent span id", maxDigits: 16)),
     ])
     func rejectsInvalidInput(text: String, expected: SpanContextParsingError) {
         #expect(throws: expected) { try JaegerSpanContext(parsing: text) }
