@@ -36,12 +36,31 @@ import Testing
         var record = Self.insights
         record.errorType = .timeout
         record.initializationDurationMs = 5.5
-        record.traceContext = "1f:2:0:1"
+        record.traceContext = .header("1f:2:0:1")
         record.isSampled = true
         #expect(record.line.contains(#""hasFunctionError":true,"errorType":"FunctionTimeoutError","initializationDurationMs":5.50,"traceContext":"1f:2:0:1","isSampled":true,"#))
         #expect(!Self.insights.line.contains("errorType"))
         #expect(!Self.insights.line.contains("initializationDurationMs"))
         #expect(!Self.insights.line.contains("traceContext"))
+    }
+
+    @Test func aSpanContextIsWrittenInItsHeaderFormAndAHeaderAsItCame() throws {
+        var record = Self.insights
+        record.isSampled = false
+        let wide = try #require(JaegerSpanContext(traceIDHigh: 0xAB, traceIDLow: 0x1F, spanID: 0x2A, parentSpanID: 0x3, flags: 0x2))
+        record.traceContext = .spanContext(wide)
+        #expect(record.line.contains(#""traceContext":"00000000000000ab000000000000001f:000000000000002a:3:2","isSampled":false,"#))
+        let narrow = try #require(JaegerSpanContext(traceIDLow: .max, spanID: 1, flags: 0x1))
+        record.traceContext = .spanContext(narrow)
+        #expect(record.line.contains(#""traceContext":"ffffffffffffffff:0000000000000001:0:1","#))
+        // The header as FC sent it, quoted: whatever it holds cannot leave the string or the line.
+        record.traceContext = .header("1f:\"x\"\n")
+        #expect(record.line.contains(#""traceContext":"1f:\"x\"\n","#))
+        // Both forms write the same bytes for the same context.
+        var viaText = Self.insights
+        viaText.traceContext = .header(wide.headerValue)
+        record.traceContext = .spanContext(wide)
+        #expect(viaText.lineBytes == record.lineBytes)
     }
 
     @Test func instanceMetricsRecordMatchesTheManualsFields() {

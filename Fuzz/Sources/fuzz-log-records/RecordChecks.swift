@@ -53,7 +53,7 @@ private func insightsRecord(_ input: inout FuzzInput, like previous: InsightsRec
         qualifier: input.string(maxCount: 16), requestID: input.string(maxCount: 64), memoryMB: Int(truncatingIfNeeded: input.int64()),
         memoryUsageMB: input.double(), durationMs: input.double(), isColdStart: input.bool(),
         errorType: input.pick([nil, .timeout, .unhandled, .outOfMemory]), initializationDurationMs: input.bool() ? input.double() : nil,
-        traceContext: input.bool() ? input.string(maxCount: 64) : nil, isSampled: input.pick([nil, true, false]),
+        traceContext: traceContext(&input), isSampled: input.pick([nil, true, false]),
         invocationStartTimestamp: input.int64(), instanceID: input.string(maxCount: 32), hostname: input.string(maxCount: 32),
         invocationType: input.bool() ? input.string(maxCount: 16) : input.pick(["Sync", "Async"]))
     if let previous {
@@ -80,10 +80,40 @@ private func expectedMembers(_ record: InsightsRecord) -> [String: JSONPattern] 
     if let errorType = record.errorType { members["errorType"] = .value(.string(errorType.rawValue)) }
     if let duration = record.initializationDurationMs { members["initializationDurationMs"] = twoDecimals(duration) }
     if let traceContext = record.traceContext {
-        members["traceContext"] = .value(.string(traceContext))
+        members["traceContext"] = .value(.string(expectedText(traceContext)))
         members["isSampled"] = .value(.bool(record.isSampled ?? false))
     }
     return members
+}
+
+/// No trace context, FC's header as any text, or a span context with any ids (a zero trace or span id is made 1).
+private func traceContext(_ input: inout FuzzInput) -> InsightsRecord.TraceContext? {
+    switch input.int(below: 3) {
+    case 0: return nil
+    case 1: return .header(input.string(maxCount: 64))
+    default:
+        let high = input.bool() ? input.uint64() : 0
+        let low = input.uint64()
+        let context = JaegerSpanContext(
+            traceIDHigh: high, traceIDLow: high == 0 && low == 0 ? 1 : low, spanID: max(1, input.uint64()),
+            parentSpanID: input.bool() ? input.uint64() : 0, flags: input.byte())
+        return context.map { .spanContext($0) }
+    }
+}
+
+/// The text a record must hold for `traceContext`, formatted here with the standard library's radix conversion:
+/// a 16- or 32-digit trace id, a 16-digit span id, the parent and flags unpadded.
+private func expectedText(_ traceContext: InsightsRecord.TraceContext) -> String {
+    switch traceContext {
+    case .header(let text): return text
+    case .spanContext(let context):
+        func padded(_ value: UInt64) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        let trace = (context.traceIDHigh == 0 ? "" : padded(context.traceIDHigh)) + padded(context.traceIDLow)
+        return "\(trace):\(padded(context.spanID)):\(String(context.parentSpanID, radix: 16)):\(String(context.flags, radix: 16))"
+    }
 }
 
 /// A figure with two decimals: the value rounded to hundredths; 0 for NaN and infinities. Beyond what 64 bits of

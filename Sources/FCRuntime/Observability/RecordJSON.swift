@@ -40,6 +40,14 @@ struct RecordJSON: ~Copyable {
         Self.appendQuoted(value, to: &writer)
     }
 
+    /// A span context in its header form, `traceId:spanId:parentSpanId:flags` (hex digits and colons: nothing to escape).
+    mutating func add(_ key: StaticString, spanContext: JaegerSpanContext) {
+        separator(key)
+        writer.append(UInt8(ascii: "\""))
+        spanContext.appendHeaderValue(to: &writer)
+        writer.append(UInt8(ascii: "\""))
+    }
+
     mutating func add(_ key: StaticString, _ value: Int) {
         separator(key)
         writer.appendDecimal(Int64(value))

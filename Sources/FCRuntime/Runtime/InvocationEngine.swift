@@ -102,9 +102,7 @@ final class InvocationEngine: Sendable {
         }
         let initializerError = initializerOutcome?.error
         let span = trace.map {
-            $0.startSpan(
-                "Invocation", spanID: $0.invocationSpanID, parentSpanID: $0.platformSpanID, kind: .server,
-                runtimeAttributes: RuntimeSpanAttributes.invocation(context, trigger: trigger))
+            $0.startOperationSpan("Invocation", kind: .server, runtimeAttributes: RuntimeSpanAttributes.invocation(context, trigger: trigger))
         }
         if let span { context = context.with(serviceContext: span.serviceContext) }
         monitor.invocationStarted(context)
@@ -139,13 +137,12 @@ final class InvocationEngine: Sendable {
             case .timedOut: .timeout
             case .unhandledError: .unhandled
             }
-        let traceContext = trace.map { trace in
-            context.tracing.openTracingSpanContext.isEmpty
-                ? context.tracing.spanContext?.headerValue
-                    ?? JaegerSpanContext.headerValue(
-                        traceIDHigh: trace.traceID.high, traceIDLow: trace.traceID.low, spanID: trace.invocationSpanID, parentSpanID: 0,
-                        flags: trace.flags)
-                : context.tracing.openTracingSpanContext
+        // FC's header as it came; else the W3C context read, or the trace started here (its root: the invocation).
+        let traceContext = trace.map { trace -> InsightsRecord.TraceContext in
+            guard context.tracing.openTracingSpanContext.isEmpty else { return .header(context.tracing.openTracingSpanContext) }
+            return .spanContext(
+                context.tracing.spanContext
+                    ?? JaegerSpanContext(generated: trace.traceID, spanID: trace.operation.spanID, parentSpanID: 0, flags: trace.flags))
         }
         return InsightsRecord(
             serviceName: context.service.name, functionName: context.function.name, versionID: context.service.versionID,
@@ -176,11 +173,7 @@ final class InvocationEngine: Sendable {
         let timeout = context.function.initializationTimeout
         let initContext = context.with(deadline: .now.advanced(by: timeout))
         return await initializerGate.ensure {
-            let span = trace.map { trace in
-                trace.startSpan(
-                    "Initializer", spanID: SpanIDGenerator.next(), parentSpanID: trace.parentOfRuntimeSpans, kind: .internal,
-                    runtimeAttributes: RuntimeSpanAttributes.initializer(initContext))
-            }
+            let span = trace.map { $0.startRuntimeSpan("Initializer", runtimeAttributes: RuntimeSpanAttributes.initializer(initContext)) }
             let tracedContext = span.map { initContext.with(serviceContext: $0.serviceContext) } ?? initContext
             let result = await pipeline.run(
                 .initialize, context: tracedContext, timeout: timeout, serviceContext: span == nil ? nil : tracedContext.serviceContext

@@ -1,15 +1,26 @@
 import Instrumentation
 import Tracing
 
-/// A span the runtime itself opens and closes (`Invocation`, `Initializer`, `RuntimeInitialization`): a value, not
-/// an ``FCSpan``, because nothing but the runtime changes it — spans created inside it through `withSpan` only need
+/// A span the runtime itself opens and closes (`Invocation`, `Initializer`, `RuntimeInitialization`): not an
+/// ``FCSpan``, because nothing but the runtime changes it — spans created inside it through `withSpan` only need
 /// its ids, which its ``serviceContext`` carries.
-struct RuntimeSpan: Sendable {
+///
+/// A class: the invocation's closures each hold it, and each copy of the struct it was retained and released its
+/// strings and span one by one.
+final class RuntimeSpan: Sendable {
     let name: String
     let kind: SpanKind
     let active: ActiveSpan
     let startNanoseconds: UInt64
     let runtimeAttributes: RuntimeAttributes
+
+    init(name: String, kind: SpanKind, active: ActiveSpan, startNanoseconds: UInt64, runtimeAttributes: RuntimeAttributes) {
+        self.name = name
+        self.kind = kind
+        self.active = active
+        self.startNanoseconds = startNanoseconds
+        self.runtimeAttributes = runtimeAttributes
+    }
 
     /// Whether the span is exported (its trace is sampled and has a collector).
     var isRecorded: Bool { active.sink != nil }

@@ -46,11 +46,12 @@ final class RuntimeTracing: Sendable {
             guard endpoint != nil, sampler.shouldSample() else { return nil }
             flags = 1
         }
-        let sink = flags & 0x1 != 0 ? endpoint.map { SpanSink(exporter: exporter, destination: destination($0, context)) } : nil
+        let sink = flags & 0x1 != 0 ? endpoint.map { self.sink(for: $0, context) } : nil
         return TraceDecision(
-            traceID: incoming.map { TraceIdentifier(high: $0.traceIDHigh, low: $0.traceIDLow) } ?? SpanIDGenerator.traceID(),
-            platformSpanID: incoming?.spanID ?? 0, flags: flags, traceState: context.tracing.traceState,
-            baggage: context.tracing.openTracingSpanBaggages, sink: sink, invocationSpanID: SpanIDGenerator.next())
+            operation: ActiveSpan(
+                traceID: incoming.map { TraceIdentifier(high: $0.traceIDHigh, low: $0.traceIDLow) } ?? SpanIDGenerator.traceID(),
+                spanID: SpanIDGenerator.next(), parentSpanID: incoming?.spanID ?? 0, flags: flags, traceState: context.tracing.traceState,
+                baggage: context.tracing.openTracingSpanBaggages, sink: sink))
     }
 
     /// Emits `RuntimeInitialization` (process start → ready) once per process, with the first recorded trace.
@@ -58,13 +59,11 @@ final class RuntimeTracing: Sendable {
         guard decision.sink != nil, processStartNanoseconds != 0 else { return }
         let ready = readyAtNanoseconds.load(ordering: .relaxed)
         guard ready != 0, !runtimeInitializationReported.exchange(true, ordering: .relaxed) else { return }
-        let span = decision.startSpan(
-            "RuntimeInitialization", spanID: SpanIDGenerator.next(), parentSpanID: decision.parentOfRuntimeSpans, kind: .internal,
-            startNanoseconds: processStartNanoseconds, runtimeAttributes: RuntimeAttributes(runtimeVersion: RuntimeVersion.current))
+        let span = decision.startRuntimeSpan(
+            "RuntimeInitialization", startNanoseconds: processStartNanoseconds,
+            runtimeAttributes: RuntimeAttributes(runtimeVersion: RuntimeVersion.current))
         span.end(atNanoseconds: ready)
     }
-
-
 
     /// Sends what is queued now, without waiting.
     func sendQueuedSpans() {
@@ -78,76 +77,67 @@ final class RuntimeTracing: Sendable {
         await exporter.flush(timeout: configuration.flushTimeout)
     }
 
-    /// Where spans of `context`'s function go; built once per endpoint and function identity (one, in practice).
-    private func destination(_ endpoint: String, _ context: FCContext) -> TraceDestination {
+    /// Where recorded spans of `context`'s function go; built once per endpoint and function identity (one, in
+    /// practice), so that traced invocations share one sink.
+    private func sink(for endpoint: String, _ context: FCContext) -> SpanSink {
         // One reference leaves the lock; the comparison reads the context's fields in place.
         if let cached = destinationCache.withLock({ $0 }), cached.endpoint == endpoint, cached.identity.matches(context) {
-            return cached.destination
+            return cached.sink
         }
         let identity = RuntimeSpanAttributes.Identity(context)
         let destination = TraceDestination(
             endpoint: Secret(endpoint), serviceName: "FC:\(identity.serviceName)/\(identity.functionName)",
             function: RuntimeSpanAttributes.resource(identity))
-        destinationCache.withLock { $0 = CachedDestination(endpoint: endpoint, identity: identity, destination: destination) }
-        return destination
+        let sink = SpanSink(exporter: exporter, destination: destination)
+        destinationCache.withLock { $0 = CachedDestination(endpoint: endpoint, identity: identity, sink: sink) }
+        return sink
     }
 
-    /// A destination with what it was built from (immutable, so one reference is copied out of the lock).
+    /// A sink with what its destination was built from (immutable, so one reference is copied out of the lock).
     private final class CachedDestination: Sendable {
         let endpoint: String
         let identity: RuntimeSpanAttributes.Identity
-        let destination: TraceDestination
+        let sink: SpanSink
 
-        init(endpoint: String, identity: RuntimeSpanAttributes.Identity, destination: TraceDestination) {
+        init(endpoint: String, identity: RuntimeSpanAttributes.Identity, sink: SpanSink) {
             self.endpoint = endpoint
             self.identity = identity
-            self.destination = destination
+            self.sink = sink
         }
     }
 }
 
-/// How one operation is traced: the trace it belongs to, the platform's span (its parent) and where spans go.
-/// A class, because the invocation's closures and spans each hold it (copies of the struct retained six references).
-final class TraceDecision: Sendable {
-    let traceID: TraceIdentifier
-    /// The span id the platform sent (the `InvokeFunction` span); 0 when this trace was started here.
-    let platformSpanID: UInt64
-    let flags: UInt8
-    let traceState: String
-    let baggage: [String: String]
-    /// `nil` when the trace is propagated but not recorded (not sampled, or no collector).
-    let sink: SpanSink?
-    /// The id of the operation's own span, chosen up front so that spans created before it can name it.
-    let invocationSpanID: UInt64
+/// How one operation is traced: its own span — in the trace it belongs to, under the platform's span — and where
+/// spans go. The operation's span carries all of it (trace id, flags, trace state, baggage, sink), so the decision
+/// is one reference.
+struct TraceDecision: Sendable {
+    /// The operation's span (`Invocation`): its id is chosen up front so that spans created before it can name it;
+    /// its parent is the span the platform sent (the `InvokeFunction` span), 0 when this trace was started here.
+    let operation: ActiveSpan
 
-    init(
-        traceID: TraceIdentifier, platformSpanID: UInt64, flags: UInt8, traceState: String, baggage: [String: String], sink: SpanSink?,
-        invocationSpanID: UInt64
-    ) {
-        self.traceID = traceID
-        self.platformSpanID = platformSpanID
-        self.flags = flags
-        self.traceState = traceState
-        self.baggage = baggage
-        self.sink = sink
-        self.invocationSpanID = invocationSpanID
+    var traceID: TraceIdentifier { operation.traceID }
+    var flags: UInt8 { operation.flags }
+    /// `nil` when the trace is propagated but not recorded (not sampled, or no collector).
+    var sink: SpanSink? { operation.sink }
+    var isSampled: Bool { operation.flags & 0x1 != 0 }
+
+    /// The parent of `Initializer` and `RuntimeInitialization`: the platform span, else the operation's span.
+    var parentOfRuntimeSpans: UInt64 { operation.parentSpanID != 0 ? operation.parentSpanID : operation.spanID }
+
+    /// Starts the operation's own span.
+    func startOperationSpan(_ name: String, kind: SpanKind, runtimeAttributes: RuntimeAttributes) -> RuntimeSpan {
+        RuntimeSpan(
+            name: name, kind: kind, active: operation, startNanoseconds: DefaultTracerClock.now.nanosecondsSinceEpoch,
+            runtimeAttributes: runtimeAttributes)
     }
 
-    /// The parent of `Initializer` and `RuntimeInitialization`: the platform span, else the invocation's span.
-    var parentOfRuntimeSpans: UInt64 { platformSpanID != 0 ? platformSpanID : invocationSpanID }
-
-    var isSampled: Bool { flags & 0x1 != 0 }
-
-    /// Starts a runtime span of this trace.
-    func startSpan(
-        _ name: String, spanID: UInt64, parentSpanID: UInt64, kind: SpanKind,
-        startNanoseconds: UInt64 = DefaultTracerClock.now.nanosecondsSinceEpoch,
-        runtimeAttributes: RuntimeAttributes = .none
+    /// Starts a runtime span under ``parentOfRuntimeSpans`` with a fresh id (`Initializer`, `RuntimeInitialization`).
+    func startRuntimeSpan(
+        _ name: String, startNanoseconds: UInt64 = DefaultTracerClock.now.nanosecondsSinceEpoch, runtimeAttributes: RuntimeAttributes
     ) -> RuntimeSpan {
         let active = ActiveSpan(
-            traceID: traceID, spanID: spanID, parentSpanID: parentSpanID, flags: flags, traceState: traceState, baggage: baggage,
-            sink: sink)
-        return RuntimeSpan(
-            name: name, kind: kind, active: active, startNanoseconds: startNanoseconds, runtimeAttributes: runtimeAttributes)
+            traceID: operation.traceID, spanID: SpanIDGenerator.next(), parentSpanID: parentOfRuntimeSpans, flags: operation.flags,
+            traceState: operation.traceState, baggage: operation.baggage, sink: operation.sink)
+        return RuntimeSpan(name: name, kind: .internal, active: active, startNanoseconds: startNanoseconds, runtimeAttributes: runtimeAttributes)
     }
 }

@@ -23,15 +23,19 @@ import Tracing
     }
 
     @Test func theSamplerAllowsTheConfiguredRateAndRefills() {
-        let start = ContinuousClock.now
-        let sampler = RateLimitingSampler(tracesPerSecond: 1, now: start)
-        #expect(sampler.shouldSample(now: start))
-        #expect(!sampler.shouldSample(now: start.advanced(by: .milliseconds(500))))
-        #expect(sampler.shouldSample(now: start.advanced(by: .milliseconds(1001))))
-        #expect(!sampler.shouldSample(now: start.advanced(by: .milliseconds(1002))))
-        let five = RateLimitingSampler(tracesPerSecond: 5, now: start)
-        #expect((0..<10).filter { _ in five.shouldSample(now: start) }.count == 5)
-        #expect(!RateLimitingSampler(tracesPerSecond: 0, now: start).shouldSample(now: start))
+        let start: UInt64 = 7_000_000_000
+        let millisecond: UInt64 = 1_000_000
+        let sampler = RateLimitingSampler(tracesPerSecond: 1, nowNanoseconds: start)
+        #expect(sampler.shouldSample(nowNanoseconds: start))
+        #expect(!sampler.shouldSample(nowNanoseconds: start + 500 * millisecond))
+        #expect(sampler.shouldSample(nowNanoseconds: start + 1001 * millisecond))
+        #expect(!sampler.shouldSample(nowNanoseconds: start + 1002 * millisecond))
+        // A reading older than the last refill (another thread's) neither refills nor moves the bucket back.
+        #expect(!sampler.shouldSample(nowNanoseconds: start))
+        #expect(sampler.shouldSample(nowNanoseconds: start + 2002 * millisecond))
+        let five = RateLimitingSampler(tracesPerSecond: 5, nowNanoseconds: start)
+        #expect((0..<10).filter { _ in five.shouldSample(nowNanoseconds: start) }.count == 5)
+        #expect(!RateLimitingSampler(tracesPerSecond: 0, nowNanoseconds: start).shouldSample(nowNanoseconds: start))
     }
 
     @Test func exportWarningsAreAtMostOnePerIntervalAndCountWhatHappenedMeanwhile() {

@@ -161,6 +161,7 @@ enum JaegerThriftEncoder {
     }
 
     /// A `Tag`'s type and value fields for a string value.
+    @inline(__always)
     private static func writeStringValue(_ value: String, to writer: inout ThriftBinaryWriter) {
         writeTagType(.string, to: &writer)
         writer.field(.string, id: 3)
@@ -168,6 +169,7 @@ enum JaegerThriftEncoder {
     }
 
     /// A `Tag`'s type and value fields for a boolean value.
+    @inline(__always)
     private static func writeBoolValue(_ value: Bool, to writer: inout ThriftBinaryWriter) {
         writeTagType(.bool, to: &writer)
         writer.field(.bool, id: 5)
@@ -175,6 +177,7 @@ enum JaegerThriftEncoder {
     }
 
     /// `Tag.vType`.
+    @inline(__always)
     private static func writeTagType(_ type: TagType, to writer: inout ThriftBinaryWriter) {
         writer.field(.i32, id: 2)
         writer.i32(type.rawValue)

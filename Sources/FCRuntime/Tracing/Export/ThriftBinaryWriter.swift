@@ -32,26 +32,32 @@ struct ThriftBinaryWriter: ~Copyable {
     }
 
     /// Starts a list; its `count` elements follow.
+    @inline(__always)
     mutating func listHeader(of type: WireType, count: Int) {
         writer.append(type.rawValue)
         writer.appendBigEndian(UInt32(truncatingIfNeeded: count))
     }
 
+    @inline(__always)
     mutating func i32(_ value: Int32) { writer.appendBigEndian(UInt32(bitPattern: value)) }
+    @inline(__always)
     mutating func i64(_ value: Int64) { writer.appendBigEndian(UInt64(bitPattern: value)) }
     mutating func double(_ value: Double) { writer.appendBigEndian(value.bitPattern) }
+    @inline(__always)
     mutating func bool(_ value: Bool) { writer.append(value ? 1 : 0) }
 
     /// Bytes already in Thrift's encoding (for example pre-encoded structs).
     mutating func append(_ encoded: [UInt8]) { writer.append(encoded) }
 
     /// A constant UTF-8 string.
+    @inline(__always)
     mutating func string(_ value: StaticString) {
         writer.appendBigEndian(UInt32(truncatingIfNeeded: value.utf8CodeUnitCount))
         writer.append(value)
     }
 
     /// A UTF-8 string (Thrift `string` and `binary` share this form).
+    @inline(__always)
     mutating func string(_ value: String) {
         writer.appendBigEndian(UInt32(truncatingIfNeeded: value.utf8.count))
         writer.append(utf8: value)
