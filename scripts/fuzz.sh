@@ -25,11 +25,10 @@ build=(swift build --package-path Fuzz --scratch-path "$scratch" -c debug --sani
 echo "== building the fuzz targets"
 log="$work/build.log"
 mkdir -p "$work"
-# The build's own status, taken before anything else runs (under pipefail, `cmd | grep || true` would hide it).
-status=0
-"${build[@]}" > "$log" 2>&1 || status=$?
-grep -E 'error:|/Fuzz/Sources/.*warning:|Build complete' "$log" || true
-[ "$status" -eq 0 ] || { echo "error: the fuzz targets do not build (see $log)" >&2; exit 1; }
+# The build's own status goes through a file: under pipefail, `cmd | tee | grep || true` would hide it. Errors and
+# our warnings are shown as the build goes.
+{ "${build[@]}" 2>&1; echo $? > "$work/build.status"; } | tee "$log" | grep -E 'error:|/Fuzz/Sources/.*warning:|Build complete' || true
+[ "$(cat "$work/build.status")" -eq 0 ] || { echo "error: the fuzz targets do not build (see $log)" >&2; exit 1; }
 if grep -E '^/.*/Fuzz/Sources/[^ ]*: warning:' "$log"; then
   echo "error: the warnings above are in the fuzz targets" >&2
   exit 1

@@ -140,11 +140,15 @@ import Testing
         let headers = try #require(try JSONSerialization.jsonObject(with: reply.body) as? [String: String])
         #expect(headers["tracestate"] == "congo=t61rcWkgMzE")
         #expect(headers["baggage"] == "tenant=t%201")
-        let received = try await collector.waitUntil { $0.jaegerSpans.count >= 3 }
+        // Downstream ends, and may be sent, before Invocation does: wait for both by name.
+        let received = try await collector.waitUntil { received in
+            Set(received.jaegerSpans.compactMap { $0["operationName"] as? String }).isSuperset(of: ["Invocation", "Downstream"])
+        }
         let invocation = try #require(received.jaegerSpans.first { $0["operationName"] as? String == "Invocation" })
         let downstream = try #require(received.jaegerSpans.first { $0["operationName"] as? String == "Downstream" })
         #expect(invocation["traceId"] as? String == "4bf92f3577b34da6a3ce929d0e0e4736")
         #expect(invocation["parentSpanIdHex"] as? String == "00f067aa0ba902b7")
+        #expect(function.stdoutLines.contains { $0.contains(#""traceContext":"4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1","#) })
         #expect(Self.tag(downstream, "span.kind") == "STRING client")
         // The outgoing headers name the innermost span (Downstream), in both formats.
         let downstreamID = try #require(downstream["spanIdHex"] as? String)
@@ -296,6 +300,10 @@ import Testing
         #expect(Self.tag(invocations.first ?? [:], "faas.invocation_id") == "STRING root-0")
         let records = function.stdoutLines.filter { $0.hasPrefix("FCInsights:") }
         #expect(records.filter { $0.contains(#""isSampled":true"#) }.count == 1)
+        // The sampled record names the trace started here by its root, the Invocation span.
+        let traceID = try #require(invocations.first?["traceId"] as? String)
+        let spanID = try #require(invocations.first?["spanIdHex"] as? String)
+        #expect(records.contains { $0.contains(#""traceContext":"\#(traceID):\#(spanID):0:1","isSampled":true"#) })
     }
 
     @Test func sigtermWaitsForTheSpansOfTheDrainedInvocation() async throws {

@@ -272,9 +272,17 @@ import Testing
         await invoke(engine, [("x-fc-request-id", "traced"), ("x-fc-tracing-opentracing-span-context", "1f:2a:0:1")])
         await invoke(engine, [("x-fc-request-id", "unsampled"), ("x-fc-tracing-opentracing-span-context", "1f:2a:0:0")])
         await invoke(engine, [("x-fc-request-id", "invalid"), ("x-fc-tracing-opentracing-span-context", "nonsense")])
+        // With FC's header invalid, the trace follows `traceparent`, and the record names that context, not the header.
+        await invoke(
+            engine,
+            [
+                ("x-fc-request-id", "w3c"), ("x-fc-tracing-opentracing-span-context", "0:1:0:1"),
+                ("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+            ])
         #expect(try #require(record(output, "traced")).contains(#""traceContext":"1f:2a:0:1","isSampled":true"#))
         #expect(try #require(record(output, "unsampled")).contains(#""isSampled":false"#))
         #expect(!(try #require(record(output, "invalid")).contains("traceContext")))
+        #expect(try #require(record(output, "w3c")).contains(#""traceContext":"4bf92f3577b34da6a3ce929d0e0e4736:00f067aa0ba902b7:0:1","#))
     }
 
     @Test func httpInvocationsAreRecordedToo() async throws {

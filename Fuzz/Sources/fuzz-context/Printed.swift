@@ -25,8 +25,8 @@ struct Printed: Equatable {
             serviceName: context.service.name, functionName: context.function.name, versionID: context.service.versionID,
             qualifier: context.service.qualifier, requestID: context.requestID, memoryMB: context.function.memoryMB, memoryUsageMB: 1,
             durationMs: 2, isColdStart: context.isColdStart, errorType: nil, initializationDurationMs: nil,
-            traceContext: context.tracing.openTracingSpanContext.isEmpty
-                ? context.tracing.spanContext.map { .spanContext($0) } : .header(context.tracing.openTracingSpanContext),
+            traceContext: context.tracing.spanContextIsOpenTracingHeader
+                ? .header(context.tracing.openTracingSpanContext) : context.tracing.spanContext.map { .spanContext($0) },
             isSampled: context.tracing.spanContext?.isSampled, invocationStartTimestamp: 0, instanceID: context.instanceID, hostname: "h",
             invocationType: "Sync")
         var endWrite = FCLogLine.endLineWriter(.invoke, requestID: context.requestID, outcome: .success)

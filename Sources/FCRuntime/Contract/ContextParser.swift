@@ -102,6 +102,7 @@ struct ContextParser: Sendable {
                 warnings.append("ignoring \(FCHeaderName.spanContext.canonicalName)=\"\(LineText.excerpt(rawContext))\": \(error)")
             }
         }
+        let spanContextIsOpenTracingHeader = spanContext != nil
         if spanContext == nil, !headers.traceParent.isEmpty {
             do {
                 spanContext = try JaegerSpanContext(traceParent: headers.traceParent)
@@ -117,7 +118,8 @@ struct ContextParser: Sendable {
             jaegerEndpoint: Secret(headers.text(.jaegerEndpoint)),
             traceParent: headers.traceParent,
             traceState: headers.traceState,
-            spanContext: spanContext
+            spanContext: spanContext,
+            spanContextIsOpenTracingHeader: spanContextIsOpenTracingHeader
         )
         if !tracing.jaegerEndpoint.isEmpty, !tracing.hasUsableJaegerEndpoint {
             // The endpoint is confidential: the warning names the header, never its value.

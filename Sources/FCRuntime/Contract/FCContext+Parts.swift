@@ -98,8 +98,12 @@ public struct TracingInfo: Sendable, Hashable, CustomStringConvertible {
     /// The caller's span: parsed from `x-fc-tracing-opentracing-span-context`, else from `traceparent`; `nil`
     /// when neither was sent or valid (the invocation is then a root).
     public let spanContext: JaegerSpanContext?
+    /// Whether ``spanContext`` was read from ``openTracingSpanContext`` (not from `traceparent`, which stands in when
+    /// FC's header is absent or invalid).
+    let spanContextIsOpenTracingHeader: Bool
 
-    /// Creates tracing information.
+    /// Creates tracing information. A `spanContext` given together with an `openTracingSpanContext` is taken to be
+    /// read from it.
     public init(
         openTracingSpanContext: String = "",
         openTracingSpanBaggages: [String: String] = [:],
@@ -108,6 +112,17 @@ public struct TracingInfo: Sendable, Hashable, CustomStringConvertible {
         traceState: String = "",
         spanContext: JaegerSpanContext? = nil
     ) {
+        self.init(
+            openTracingSpanContext: openTracingSpanContext, openTracingSpanBaggages: openTracingSpanBaggages, jaegerEndpoint: jaegerEndpoint,
+            traceParent: traceParent, traceState: traceState, spanContext: spanContext,
+            spanContextIsOpenTracingHeader: spanContext != nil && !openTracingSpanContext.isEmpty)
+    }
+
+    /// Creates tracing information, saying where `spanContext` was read from.
+    init(
+        openTracingSpanContext: String, openTracingSpanBaggages: [String: String], jaegerEndpoint: Secret, traceParent: String,
+        traceState: String, spanContext: JaegerSpanContext?, spanContextIsOpenTracingHeader: Bool
+    ) {
         self.openTracingSpanContext = openTracingSpanContext
         self.openTracingSpanBaggages = openTracingSpanBaggages
         self.jaegerEndpoint = jaegerEndpoint
@@ -115,6 +130,7 @@ public struct TracingInfo: Sendable, Hashable, CustomStringConvertible {
         self.traceParent = traceParent
         self.traceState = traceState
         self.spanContext = spanContext
+        self.spanContextIsOpenTracingHeader = spanContextIsOpenTracingHeader
     }
 
     /// Whether the caller sent any tracing information.

@@ -141,7 +141,9 @@ struct ByteWriter: ~Copyable {
     /// Lets `body` store up to `maxCount` bytes in place; it returns how many it stored.
     mutating func append(atMost maxCount: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
         reserve(maxCount)
-        count &+= body(UnsafeMutableBufferPointer(start: base + count, count: maxCount))
+        let written = body(UnsafeMutableBufferPointer(start: base + count, count: maxCount))
+        precondition(written >= 0 && written <= maxCount, "wrote \(written) bytes into room for \(maxCount)")
+        count &+= written
     }
 
     /// Calls `body` with the bytes written so far.

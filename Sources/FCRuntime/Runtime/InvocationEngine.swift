@@ -137,9 +137,10 @@ final class InvocationEngine: Sendable {
             case .timedOut: .timeout
             case .unhandledError: .unhandled
             }
-        // FC's header as it came; else the W3C context read, or the trace started here (its root: the invocation).
+        // FC's header as it came when the trace follows it; else the W3C context it follows, or the trace started
+        // here (its root: the invocation). An invalid FC header is not named: the trace does not follow it.
         let traceContext = trace.map { trace -> InsightsRecord.TraceContext in
-            guard context.tracing.openTracingSpanContext.isEmpty else { return .header(context.tracing.openTracingSpanContext) }
+            if context.tracing.spanContextIsOpenTracingHeader { return .header(context.tracing.openTracingSpanContext) }
             return .spanContext(
                 context.tracing.spanContext
                     ?? JaegerSpanContext(generated: trace.traceID, spanID: trace.operation.spanID, parentSpanID: 0, flags: trace.flags))

@@ -24,6 +24,7 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
 
     /// A span context of a trace this runtime started: its ids come from ``SpanIDGenerator``, which never yields 0.
     init(generated traceID: TraceIdentifier, spanID: UInt64, parentSpanID: UInt64, flags: UInt8) {
+        assert((traceID.high != 0 || traceID.low != 0) && spanID != 0, "generated ids are never 0")
         self.traceIDHigh = traceID.high
         self.traceIDLow = traceID.low
         self.spanID = spanID

@@ -11,16 +11,18 @@ import Synchronization
 /// second (a token bucket holding up to one second's worth), FC's default sampling rule.
 ///
 /// Time is a monotonic count of nanoseconds: with `ContinuousClock` instants, the elapsed time went through 128-bit
-/// `Duration` arithmetic (~450 instructions on every sampled invocation).
+/// `Duration` arithmetic (~450 instructions on every invocation the sampler decided).
 final class RateLimitingSampler: Sendable {
     private struct Bucket {
         var tokens: Double
         var refilledAtNanoseconds: UInt64
     }
 
+    /// The most traces started per second (0: none).
     let tracesPerSecond: Double
     private let bucket: Mutex<Bucket>
 
+    /// A sampler whose bucket starts full at `nowNanoseconds`.
     init(tracesPerSecond: Double, nowNanoseconds: UInt64 = RateLimitingSampler.monotonicNanoseconds()) {
         self.tracesPerSecond = tracesPerSecond
         self.bucket = Mutex(Bucket(tokens: max(1, tracesPerSecond), refilledAtNanoseconds: nowNanoseconds))

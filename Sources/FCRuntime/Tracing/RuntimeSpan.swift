@@ -5,15 +5,21 @@ import Tracing
 /// ``FCSpan``, because nothing but the runtime changes it — spans created inside it through `withSpan` only need
 /// its ids, which its ``serviceContext`` carries.
 ///
-/// A class: the invocation's closures each hold it, and each copy of the struct it was retained and released its
-/// strings and span one by one.
+/// A class: the invocation's closures each hold it. As a struct, every copy retained and released its strings
+/// and its active span one by one.
 final class RuntimeSpan: Sendable {
+    /// The operation name (`Invocation`, `Initializer`, `RuntimeInitialization`).
     let name: String
+    /// The span's kind (`server` for an invocation).
     let kind: SpanKind
+    /// The span's ids, trace state, baggage and sink.
     let active: ActiveSpan
+    /// Start, in nanoseconds since the epoch.
     let startNanoseconds: UInt64
+    /// The attributes the runtime puts on this span.
     let runtimeAttributes: RuntimeAttributes
 
+    /// Starts a span at `startNanoseconds`; ``end(error:atNanoseconds:)`` finishes it.
     init(name: String, kind: SpanKind, active: ActiveSpan, startNanoseconds: UInt64, runtimeAttributes: RuntimeAttributes) {
         self.name = name
         self.kind = kind

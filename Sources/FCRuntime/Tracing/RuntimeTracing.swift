@@ -12,8 +12,8 @@ final class RuntimeTracing: Sendable {
     private let sampler: RateLimitingSampler
     private let runtimeInitializationReported = Atomic<Bool>(false)
     private let readyAtNanoseconds = Atomic<UInt64>(0)
-    /// The destination of the last endpoint and function identity seen (one function per instance, in practice).
-    private let destinationCache = Mutex<CachedDestination?>(nil)
+    /// The sink of the last endpoint and function identity seen (one function per instance, in practice).
+    private let sinkCache = Mutex<CachedSink?>(nil)
     /// Wall-clock process start (ns since the epoch), 0 when `/proc` could not tell.
     private let processStartNanoseconds: UInt64
 
@@ -81,7 +81,7 @@ final class RuntimeTracing: Sendable {
     /// practice), so that traced invocations share one sink.
     private func sink(for endpoint: String, _ context: FCContext) -> SpanSink {
         // One reference leaves the lock; the comparison reads the context's fields in place.
-        if let cached = destinationCache.withLock({ $0 }), cached.endpoint == endpoint, cached.identity.matches(context) {
+        if let cached = sinkCache.withLock({ $0 }), cached.endpoint == endpoint, cached.identity.matches(context) {
             return cached.sink
         }
         let identity = RuntimeSpanAttributes.Identity(context)
@@ -89,12 +89,12 @@ final class RuntimeTracing: Sendable {
             endpoint: Secret(endpoint), serviceName: "FC:\(identity.serviceName)/\(identity.functionName)",
             function: RuntimeSpanAttributes.resource(identity))
         let sink = SpanSink(exporter: exporter, destination: destination)
-        destinationCache.withLock { $0 = CachedDestination(endpoint: endpoint, identity: identity, sink: sink) }
+        sinkCache.withLock { $0 = CachedSink(endpoint: endpoint, identity: identity, sink: sink) }
         return sink
     }
 
     /// A sink with what its destination was built from (immutable, so one reference is copied out of the lock).
-    private final class CachedDestination: Sendable {
+    private final class CachedSink: Sendable {
         let endpoint: String
         let identity: RuntimeSpanAttributes.Identity
         let sink: SpanSink
@@ -104,40 +104,5 @@ final class RuntimeTracing: Sendable {
             self.identity = identity
             self.sink = sink
         }
-    }
-}
-
-/// How one operation is traced: its own span — in the trace it belongs to, under the platform's span — and where
-/// spans go. The operation's span carries all of it (trace id, flags, trace state, baggage, sink), so the decision
-/// is one reference.
-struct TraceDecision: Sendable {
-    /// The operation's span (`Invocation`): its id is chosen up front so that spans created before it can name it;
-    /// its parent is the span the platform sent (the `InvokeFunction` span), 0 when this trace was started here.
-    let operation: ActiveSpan
-
-    var traceID: TraceIdentifier { operation.traceID }
-    var flags: UInt8 { operation.flags }
-    /// `nil` when the trace is propagated but not recorded (not sampled, or no collector).
-    var sink: SpanSink? { operation.sink }
-    var isSampled: Bool { operation.flags & 0x1 != 0 }
-
-    /// The parent of `Initializer` and `RuntimeInitialization`: the platform span, else the operation's span.
-    var parentOfRuntimeSpans: UInt64 { operation.parentSpanID != 0 ? operation.parentSpanID : operation.spanID }
-
-    /// Starts the operation's own span.
-    func startOperationSpan(_ name: String, kind: SpanKind, runtimeAttributes: RuntimeAttributes) -> RuntimeSpan {
-        RuntimeSpan(
-            name: name, kind: kind, active: operation, startNanoseconds: DefaultTracerClock.now.nanosecondsSinceEpoch,
-            runtimeAttributes: runtimeAttributes)
-    }
-
-    /// Starts a runtime span under ``parentOfRuntimeSpans`` with a fresh id (`Initializer`, `RuntimeInitialization`).
-    func startRuntimeSpan(
-        _ name: String, startNanoseconds: UInt64 = DefaultTracerClock.now.nanosecondsSinceEpoch, runtimeAttributes: RuntimeAttributes
-    ) -> RuntimeSpan {
-        let active = ActiveSpan(
-            traceID: operation.traceID, spanID: SpanIDGenerator.next(), parentSpanID: parentOfRuntimeSpans, flags: operation.flags,
-            traceState: operation.traceState, baggage: operation.baggage, sink: operation.sink)
-        return RuntimeSpan(name: name, kind: .internal, active: active, startNanoseconds: startNanoseconds, runtimeAttributes: runtimeAttributes)
     }
 }

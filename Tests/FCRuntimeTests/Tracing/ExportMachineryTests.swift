@@ -30,8 +30,10 @@ import Tracing
         #expect(!sampler.shouldSample(nowNanoseconds: start + 500 * millisecond))
         #expect(sampler.shouldSample(nowNanoseconds: start + 1001 * millisecond))
         #expect(!sampler.shouldSample(nowNanoseconds: start + 1002 * millisecond))
-        // A reading older than the last refill (another thread's) neither refills nor moves the bucket back.
+        // A reading older than the last refill (another thread's) neither refills nor moves the bucket back: half a
+        // second after the last refill there is half a token, not the 1.5 s' worth a bucket moved back would hold.
         #expect(!sampler.shouldSample(nowNanoseconds: start))
+        #expect(!sampler.shouldSample(nowNanoseconds: start + 1502 * millisecond))
         #expect(sampler.shouldSample(nowNanoseconds: start + 2002 * millisecond))
         let five = RateLimitingSampler(tracesPerSecond: 5, nowNanoseconds: start)
         #expect((0..<10).filter { _ in five.shouldSample(nowNanoseconds: start) }.count == 5)
