@@ -1,6 +1,7 @@
 import Foundation
-import NIOHTTP1
 import GRDB
+import NIOHTTP1
+import ProcessTestSupport
 import Testing
 
 @testable import fc_local

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import ProcessTestSupport
 import Testing
 
 /// Tracing switched on through the tracing-configuration API: the function's instance gets the AK/SK, its

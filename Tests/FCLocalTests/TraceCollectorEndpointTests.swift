@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import ProcessTestSupport
 import Testing
 
 /// The span collector of `fc-local start` (`POST /api/traces` Jaeger Thrift, `POST /v1/traces` OTLP JSON) keeps a

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import ProcessTestSupport
 import Testing
 
 /// FunctionGraph's tracing-configuration API on `fc-local start` (CONTRACT §6): the round trip, FunctionGraph's

@@ -17,8 +17,8 @@ final class FunctionProcess: Sendable {
     }
 
     private let process: Process
-    private let stdout = OutputBuffer()
-    private let stderr = OutputBuffer()
+    private let stdout = PipeOutput()
+    private let stderr = PipeOutput()
     /// The port the function listens on (read from its `listening on` line).
     let port: Int
 
@@ -45,15 +45,9 @@ final class FunctionProcess: Sendable {
         process.standardOutput = outPipe
         process.standardError = errPipe
         self.process = process
-        let stdout = self.stdout, stderr = self.stderr
-        outPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            stdout.append(data)
-        }
-        errPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            stderr.append(data)
-        }
+        let stdout = self.stdout
+        stdout.collect(from: outPipe)
+        stderr.collect(from: errPipe)
         try process.run()
         guard waitForReady else {
             port = 0
@@ -88,7 +82,7 @@ final class FunctionProcess: Sendable {
     var stderrText: String { stderr.text }
 
     /// Everything written to stdout so far, as the bytes the process wrote (to check they are valid UTF-8).
-    var stdoutBytes: [UInt8] { stdout.snapshot }
+    var stdoutBytes: [UInt8] { stdout.bytes }
 
     /// The process id (for reading `/proc/<pid>/…`).
     var processID: Int32 { process.processIdentifier }
@@ -114,8 +108,9 @@ final class FunctionProcess: Sendable {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         if process.isRunning { kill() }
-        // Let the pipe handlers drain what the process wrote last.
-        try await Task.sleep(for: .milliseconds(100))
+        // What the process wrote last may still be on its way to the pipe handlers.
+        await stdout.waitUntilComplete()
+        await stderr.waitUntilComplete()
         return process.terminationStatus
     }
 
@@ -136,15 +131,4 @@ final class FunctionProcess: Sendable {
     }
 
     deinit { kill() }
-}
-
-/// Bytes a child process wrote to one pipe, appended from the pipe's handler thread.
-final class OutputBuffer: Sendable {
-    private let bytes = Mutex<[UInt8]>([])
-
-    func append(_ data: Data) { bytes.withLock { $0.append(contentsOf: data) } }
-
-    var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
-
-    var snapshot: [UInt8] { bytes.withLock { $0 } }
 }

@@ -59,11 +59,8 @@ final class SpanCollector: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
-        let collected = OutputBuffer()
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil } else { collected.append(data) }
-        }
+        let collected = PipeOutput()
+        collected.collect(from: output)
         try process.run()
         let deadline = ContinuousClock.now.advanced(by: .seconds(60))
         var found: Int?
