@@ -134,8 +134,7 @@ struct ByteWriter: ~Copyable {
 
     /// `value` in lower-case hex, zero-padded to `minimumDigits` (1...16), as ``HexDigits`` writes it.
     mutating func appendHex(_ value: UInt64, minimumDigits: Int) {
-        reserve(max(16, minimumDigits))
-        count = HexDigits.write(value, minimumDigits: minimumDigits, into: UnsafeMutableBufferPointer(start: base, count: capacity), at: count)
+        append(atMost: max(16, minimumDigits)) { HexDigits.write(value, minimumDigits: minimumDigits, into: $0, at: 0) }
     }
 
     /// Lets `body` store up to `maxCount` bytes in place; it returns how many it stored.

@@ -136,11 +136,12 @@ struct RecordJSON: ~Copyable {
         writer.append(UInt8(ascii: "\""))
     }
 
-    /// Whether any of the 8 bytes in `word` is one that ``needsQuoting``.
+    /// Whether any of the 8 bytes in `word` is one that ``needsQuoting``: a control character or DEL (as for a log
+    /// line), a quote or a backslash.
     @inline(__always)
     static func mayNeedQuoting(_ word: UInt64) -> Bool {
-        WordScan.anyByte(of: word, below: 0x20) || WordScan.anyByte(of: word, equalTo: 0x7F)
-            || WordScan.anyByte(of: word, equalTo: UInt8(ascii: "\"")) || WordScan.anyByte(of: word, equalTo: UInt8(ascii: "\\"))
+        LineText.mayNeedEscaping(word) || WordScan.anyByte(of: word, equalTo: UInt8(ascii: "\""))
+            || WordScan.anyByte(of: word, equalTo: UInt8(ascii: "\\"))
     }
 
     /// Bytes a JSON string cannot hold as they are (and control characters, which a log line must not hold).

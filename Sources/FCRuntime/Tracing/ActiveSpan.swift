@@ -33,9 +33,13 @@ final class ActiveSpan: Sendable {
     }
 
     /// A child of this span with a fresh id.
-    func child() -> ActiveSpan {
+    func child() -> ActiveSpan { newSpan(under: spanID) }
+
+    /// A span of this trace with a fresh id under `parentSpanID`, sharing this span's flags, trace state, baggage and
+    /// sink.
+    func newSpan(under parentSpanID: UInt64) -> ActiveSpan {
         ActiveSpan(
-            traceID: traceID, spanID: SpanIDGenerator.next(), parentSpanID: spanID, flags: flags, traceState: traceState,
+            traceID: traceID, spanID: SpanIDGenerator.next(), parentSpanID: parentSpanID, flags: flags, traceState: traceState,
             baggage: baggage, sink: sink)
     }
 

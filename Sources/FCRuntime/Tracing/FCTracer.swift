@@ -51,7 +51,7 @@ public struct FCTracer: Tracer {
             }
         guard let parsed else { return }
         context[ActiveSpanKey.self] = ActiveSpan(
-            traceID: TraceIdentifier(high: parsed.traceIDHigh, low: parsed.traceIDLow), spanID: parsed.spanID,
+            traceID: parsed.traceID, spanID: parsed.spanID,
             parentSpanID: parsed.parentSpanID, flags: parsed.flags,
             traceState: extractor.extract(key: TraceHeaders.traceState, from: carrier) ?? "", baggage: [:], sink: nil)
     }

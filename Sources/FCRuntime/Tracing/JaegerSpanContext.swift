@@ -75,6 +75,9 @@ public struct JaegerSpanContext: Sendable, Hashable, CustomStringConvertible {
         self.flags = UInt8(parsed.4)
     }
 
+    /// The trace id as its two halves.
+    var traceID: TraceIdentifier { TraceIdentifier(high: traceIDHigh, low: traceIDLow) }
+
     /// Whether the trace is sampled (flag bit 0).
     public var isSampled: Bool { flags & 0x1 != 0 }
     /// Whether the debug flag (bit 1) is set.

@@ -49,7 +49,7 @@ final class RuntimeTracing: Sendable {
         let sink = flags & 0x1 != 0 ? endpoint.map { self.sink(for: $0, context) } : nil
         return TraceDecision(
             operation: ActiveSpan(
-                traceID: incoming.map { TraceIdentifier(high: $0.traceIDHigh, low: $0.traceIDLow) } ?? SpanIDGenerator.traceID(),
+                traceID: incoming?.traceID ?? SpanIDGenerator.traceID(),
                 spanID: SpanIDGenerator.next(), parentSpanID: incoming?.spanID ?? 0, flags: flags, traceState: context.tracing.traceState,
                 baggage: context.tracing.openTracingSpanBaggages, sink: sink))
     }

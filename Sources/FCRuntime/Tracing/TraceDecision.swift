@@ -32,9 +32,8 @@ struct TraceDecision: Sendable {
     func startRuntimeSpan(
         _ name: String, startNanoseconds: UInt64 = DefaultTracerClock.now.nanosecondsSinceEpoch, runtimeAttributes: RuntimeAttributes
     ) -> RuntimeSpan {
-        let active = ActiveSpan(
-            traceID: operation.traceID, spanID: SpanIDGenerator.next(), parentSpanID: parentOfRuntimeSpans, flags: operation.flags,
-            traceState: operation.traceState, baggage: operation.baggage, sink: operation.sink)
-        return RuntimeSpan(name: name, kind: .internal, active: active, startNanoseconds: startNanoseconds, runtimeAttributes: runtimeAttributes)
+        RuntimeSpan(
+            name: name, kind: .internal, active: operation.newSpan(under: parentOfRuntimeSpans), startNanoseconds: startNanoseconds,
+            runtimeAttributes: runtimeAttributes)
     }
 }

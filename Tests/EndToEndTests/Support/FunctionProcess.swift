@@ -1,6 +1,5 @@
 import Foundation
 import ProcessTestSupport
-import Synchronization
 
 /// A function binary of this package running as its own process, the way FC runs `bootstrap`: started with a
 /// platform environment on a free port, its stdout and stderr collected line by line.

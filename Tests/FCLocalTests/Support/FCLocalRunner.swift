@@ -1,6 +1,5 @@
 import Foundation
 import ProcessTestSupport
-import Synchronization
 
 /// Runs the real `fc-local` binary (built next to this test bundle) and collects what it printed.
 struct FCLocalRun {
